@@ -1,0 +1,85 @@
+// The application factory: a ready Fastify instance that does not listen (src/server.ts does).
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.ts';
+import type { Database } from './db/prisma.ts';
+import { loggerOptions } from './logger.ts';
+import authPlugin from './plugins/auth.plugin.ts';
+import errorsPlugin from './plugins/errors.plugin.ts';
+import idempotencyPlugin from './plugins/idempotency.plugin.ts';
+import openapiPlugin from './plugins/openapi.plugin.ts';
+import dashboardPlugin from './plugins/dashboard.plugin.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { apiRoutes } from './routes.ts';
+import { APP_VERSION } from './version.ts';
+
+export interface AppOptions {
+  config: Config;
+  db: Database;
+  /** Where logs go (tests capture them); defaults to stdout. */
+  logStream?: DestinationStream;
+  /** The clock, so tests can pin "now". */
+  clock?: () => Date;
+  authFailuresPerMinute?: number;
+  /** Serve the built dashboard from web/dist when present. */
+  serveDashboard?: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const logger = opts.logStream
+    ? { ...loggerOptions(opts.config.logLevel), stream: opts.logStream }
+    : loggerOptions(opts.config.logLevel);
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(openapiPlugin, { version: APP_VERSION });
+  await app.register(authPlugin, {
+    db: opts.db,
+    adminApiKey: opts.config.adminApiKey,
+    authFailuresPerMinute: opts.authFailuresPerMinute ?? 60,
+  });
+  await app.register(idempotencyPlugin, { db: opts.db });
+  await app.register(healthRoutes, { db: opts.db });
+  await app.register(apiRoutes, {
+    prefix: '/v1',
+    db: opts.db,
+    config: opts.config,
+    clock: opts.clock ?? (() => new Date()),
+  });
+  if (opts.serveDashboard !== false) await app.register(dashboardPlugin);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from '../../db/prisma.ts';
+import { sendProblem } from '../../plugins/errors.plugin.ts';
+
+const READY_TIMEOUT_MS = 2_000;
+
+export const healthRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
+  app.get('/healthz', { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    try {
+      const client = await db.pool.connect();
+      try {
+        await Promise.race([
+          client.query('SELECT 1'),
+          new Promise((_, rej) => setTimeout(() => rej(new Error('readiness query timed out')), READY_TIMEOUT_MS).unref()),
+        ]);
+      } finally {
+        client.release();
+      }
+      return { status: 'ready', database: 'up' };
+    } catch (err) {
+      request.log.warn({ err: { message: (err as Error).message } }, 'database not ready');
+      reply.header('retry-after', '5');
+      return sendProblem(reply, 503, 'SERVICE.UNAVAILABLE', 'The database is unreachable');
+    }
+  });
+};

@@ -1,0 +1,147 @@
+// Clinical flags (SPEC §2): advice shown to clinicians and in reports. They never block booking,
+// so they live apart from R1–R3 and nothing here is consulted by evaluateBooking.
+//
+// Semantics chosen (the spec gives the intent; these are the precise definitions):
+// - Episode flags look only at the patient's OPEN episode and the injections attached to it.
+// - SECOND_INJECTION_SUGGESTED: the episode has exactly one completed injection, it improved 50–99%
+//   (inclusive; 100% needs nothing more, under 50% is not a meaningful response), and no scheduled
+//   or completed injection of the episode is dated after it (a second one is not already booked).
+// - ADDITIONAL_INJECTION_CONSULT: the episode already has 2+ scheduled/completed injections, so the
+//   next would be the third or later (still shown once the third is booked).
+// - ANNUAL_LIMIT: per region, across all of the patient's episodes: one more scheduled/completed
+//   injection in that region on `today` would make five within a 365-day window, i.e. four counted
+//   injections whose dates span at most 364 days lie in [today − 364, today + 364]. Any window of four
+//   in that range also contains `today`, so this is exactly "the next one now would be the fifth".
+// - SURGICAL_REVIEW: the two most recent completed injections of the episode that have an outcome
+//   recorded both improved under 50%.
+// - URGENT_SURGICAL_REVIEW: the open episode records weakness or bowel/bladder change.
+// Each flag appears at most once, most urgent first, so callers can key on `flag`.
+import { DateTime } from 'luxon';
+import type { EpisodeFacts, InjectionStatus, IsoDate } from './injection.rules.ts';
+
+export type ClinicalFlag =
+  | 'SECOND_INJECTION_SUGGESTED'
+  | 'ADDITIONAL_INJECTION_CONSULT'
+  | 'ANNUAL_LIMIT'
+  | 'SURGICAL_REVIEW'
+  | 'URGENT_SURGICAL_REVIEW';
+export type Region = 'lumbar' | 'cervical' | 'thoracic';
+
+export interface FlagInjection {
+  id: string;
+  episodeId: string;
+  region: Region;
+  localDate: IsoDate;
+  status: InjectionStatus;
+  percentImprovement: number | null;
+}
+
+export interface FlagInput {
+  openEpisode: (EpisodeFacts & { region: Region }) | null;
+  /** all of the patient's injections */
+  injections: readonly FlagInjection[];
+  today: IsoDate;
+}
+
+export interface FlagResult {
+  flag: ClinicalFlag;
+  message: string;
+}
+
+export const FLAG_PARAMETERS = {
+  meaningfulImprovementPercent: 50,
+  annualLimit: 4,
+  annualWindowDays: 365,
+} as const;
+
+// The rules files share types only (house rule), so the two tiny helpers needed here are local.
+// Same calendar-date arithmetic as injection.rules.ts: dates as UTC midnights are DST-free.
+const isCounted = (s: InjectionStatus): boolean => s === 'scheduled' || s === 'completed';
+const daysBetween = (from: IsoDate, to: IsoDate): number =>
+  Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days);
+
+const byDate = (a: FlagInjection, b: FlagInjection): number =>
+  a.localDate < b.localDate ? -1 : a.localDate > b.localDate ? 1 : 0;
+
+function urgentSurgicalReview(episode: EpisodeFacts): FlagResult | null {
+  const red = episode.neurologicalSigns.filter((s) => s === 'weakness' || s === 'bowel_bladder');
+  if (red.length === 0) return null;
+  const names = red.map((s) => (s === 'weakness' ? 'weakness' : 'bowel/bladder change')).join(' and ');
+  return {
+    flag: 'URGENT_SURGICAL_REVIEW',
+    message: `The episode records ${names}: arrange a prompt surgical review.`,
+  };
+}
+
+function surgicalReview(episodeInjections: readonly FlagInjection[]): FlagResult | null {
+  const assessed = episodeInjections.filter((i) => i.status === 'completed' && i.percentImprovement !== null);
+  const lastTwo = assessed.slice(-2);
+  if (lastTwo.length < 2) return null;
+  if (!lastTwo.every((i) => (i.percentImprovement ?? 100) < FLAG_PARAMETERS.meaningfulImprovementPercent)) return null;
+  const detail = lastTwo.map((i) => `${i.localDate}: ${i.percentImprovement ?? 0}%`).join(', ');
+  return {
+    flag: 'SURGICAL_REVIEW',
+    message: `Two injections in this episode each improved pain by less than 50% (${detail}): consider a surgical review.`,
+  };
+}
+
+function annualLimit(injections: readonly FlagInjection[], today: IsoDate): FlagResult | null {
+  const { annualLimit: limit, annualWindowDays: window } = FLAG_PARAMETERS;
+  const hits: string[] = [];
+  for (const region of ['lumbar', 'cervical', 'thoracic'] as const) {
+    const dates = injections
+      .filter((i) => i.region === region && isCounted(i.status) && Math.abs(daysBetween(today, i.localDate)) <= window - 1)
+      .map((i) => i.localDate)
+      .sort();
+    // Sliding window over sorted dates: `limit` of them fit in 365 days when first..last spans ≤ 364.
+    for (let k = 0; k + limit - 1 < dates.length; k++) {
+      const first = dates[k];
+      const last = dates[k + limit - 1];
+      if (first !== undefined && last !== undefined && daysBetween(first, last) <= window - 1) {
+        hits.push(`${region} (${first} to ${last})`);
+        break;
+      }
+    }
+  }
+  if (hits.length === 0) return null;
+  return {
+    flag: 'ANNUAL_LIMIT',
+    message: `${limit} injections within 365 days in ${hits.join(' and ')}: another would be the fifth in a year, above the common payer limit of ${limit}.`,
+  };
+}
+
+function additionalInjectionConsult(counted: readonly FlagInjection[]): FlagResult | null {
+  if (counted.length < 2) return null;
+  return {
+    flag: 'ADDITIONAL_INJECTION_CONSULT',
+    message: `This episode already has ${counted.length} injections: a third or later injection needs a consultation.`,
+  };
+}
+
+function secondInjectionSuggested(episodeInjections: readonly FlagInjection[]): FlagResult | null {
+  const completed = episodeInjections.filter((i) => i.status === 'completed');
+  const only = completed.length === 1 ? completed[0] : undefined;
+  if (only === undefined || only.percentImprovement === null) return null;
+  const p = only.percentImprovement;
+  if (p < FLAG_PARAMETERS.meaningfulImprovementPercent || p > 99) return null;
+  const laterBooked = episodeInjections.some((i) => i !== only && isCounted(i.status) && i.localDate > only.localDate);
+  if (laterBooked) return null;
+  return {
+    flag: 'SECOND_INJECTION_SUGGESTED',
+    message: `The injection on ${only.localDate} improved pain by ${p}%: a partial but significant response, so a second injection may be considered.`,
+  };
+}
+
+export function clinicalFlags(input: FlagInput): FlagResult[] {
+  const episode = input.openEpisode?.status === 'open' ? input.openEpisode : null;
+  const mine = episode === null ? [] : input.injections.filter((i) => i.episodeId === episode.id).sort(byDate);
+  const counted = mine.filter((i) => isCounted(i.status));
+  const flags = [
+    episode === null ? null : urgentSurgicalReview(episode),
+    episode === null ? null : surgicalReview(mine),
+    annualLimit(input.injections, input.today),
+    episode === null ? null : additionalInjectionConsult(counted),
+    episode === null ? null : secondInjectionSuggested(mine),
+  ];
+  return flags.filter((f): f is FlagResult => f !== null);
+}

@@ -1,0 +1,101 @@
+// One error handler for the whole API: every failure leaves as RFC 9457 application/problem+json with
+// a stable `code` and the request id. 5xx bodies never carry internals (stack, SQL, secrets).
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, ERROR_STATUS, titleFor, type ErrorCode } from '../shared/errors.ts';
+import { isConnectionError, isExclusionViolation, isUniqueViolation, sqlState } from '../shared/db-errors.ts';
+
+const TYPE_BASE = 'https://esi-scheduler.example/problems/';
+
+export function problemBody(
+  status: number,
+  code: ErrorCode | string,
+  detail: string,
+  requestId: string,
+  extensions: Record<string, unknown> = {},
+) {
+  return {
+    type: `${TYPE_BASE}${code.toLowerCase().replace(/[._]/g, '-')}`,
+    title: titleFor(status),
+    status,
+    detail,
+    code,
+    requestId,
+    ...extensions,
+  };
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode | string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+) {
+  return reply
+    .code(status)
+    .type('application/problem+json; charset=utf-8')
+    .send(problemBody(status, code, detail, String(reply.request.id), extensions));
+}
+
+function validationErrors(err: { validation: { instancePath?: string; message?: string; params?: unknown }[]; validationContext?: string }) {
+  return err.validation.map((v) => {
+    const ctx = err.validationContext ?? 'body';
+    const pointer = v.instancePath ? v.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
+    return { path: pointer ? `${ctx}.${pointer}` : ctx, message: v.message ?? 'is invalid' };
+  });
+}
+
+function toProblem(err: FastifyError | Error, request: FastifyRequest) {
+  if (err instanceof AppError) return { status: err.status, code: err.code, detail: err.message, ext: err.extensions };
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const errors = validationErrors(err);
+    return { status: 400, code: 'REQUEST.VALIDATION', detail: `Request is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`.slice(0, 1000), ext: { errors } };
+  }
+  const fe = err as FastifyError;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'REQUEST.MALFORMED_JSON', detail: 'Request body is not valid JSON', ext: { errors: [{ path: 'body', message: 'is not valid JSON' }] } };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'REQUEST.TOO_LARGE', detail: 'Request body is larger than 1 MiB', ext: {} };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', detail: 'Send request bodies as application/json', ext: {} };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: 'REQUEST.VALIDATION', detail: 'Content-Length does not match the body', ext: { errors: [{ path: 'headers.content-length', message: 'does not match the body' }] } };
+    default:
+      break;
+  }
+  if (fe.statusCode === 429) return { status: 429, code: 'AUTH.RATE_LIMITED', detail: fe.message, ext: {} };
+  if (isExclusionViolation(err)) {
+    return { status: 422, code: 'INJECTION.INTERVAL_TOO_SHORT', detail: 'Injections for one patient must be at least 14 days apart', ext: { violations: [{ rule: 'R2_INJECTION_INTERVAL', message: 'Injections for one patient must be at least 14 days apart', earliestEligibleDate: null }] } };
+  }
+  if (isUniqueViolation(err)) return { status: 409, code: 'RESOURCE.CONFLICT', detail: 'The resource conflicts with an existing one', ext: {} };
+  if ((err as { code?: unknown }).code === 'P2025') return { status: 404, code: 'RESOURCE.NOT_FOUND', detail: 'Resource not found', ext: {} };
+  if (isConnectionError(err)) return { status: 503, code: 'SERVICE.UNAVAILABLE', detail: 'The database is unavailable; try again shortly', ext: {} };
+  // Other 4xx raised by Fastify itself (e.g. bad URL encoding) keep their status without internals.
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, code: 'REQUEST.VALIDATION', detail: fe.message, ext: { errors: [{ path: 'request', message: fe.message }] } };
+  }
+  request.log.error({ err, sqlState: sqlState(err) }, 'unhandled error');
+  return { status: 500, code: 'INTERNAL', detail: 'An internal error occurred; it has been logged with the request id', ext: {} };
+}
+
+export default fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const p = toProblem(err, request);
+      if (p.status === 503) reply.header('retry-after', '5');
+      if (p.status >= 500 && p.status !== 503) request.log.error({ code: p.code }, 'request failed');
+      else request.log.info({ code: p.code, status: p.status }, 'request refused');
+      return sendProblem(reply, p.status, p.code, p.detail, p.ext);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, 404, 'ROUTE.NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`.slice(0, 300)),
+    );
+  },
+  { name: 'errors' },
+);
+
+export { ERROR_STATUS };

@@ -1,0 +1,127 @@
+// Idempotency-Key on POST (IETF httpapi idempotency-key draft). Records live in PostgreSQL so a retry
+// sent to another instance, or after a restart, replays the first answer. Keys are scoped to the API
+// key that used them and expire after 24 h.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Database } from '../db/prisma.ts';
+import { AppError } from '../shared/errors.ts';
+
+const TTL_HOURS = 24;
+/** An in-flight record older than this belongs to a request whose process died; a retry may take it over. */
+const STALE_IN_FLIGHT_SECONDS = 60;
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyRecordId?: string;
+  }
+}
+
+interface StoredRecord {
+  id: string;
+  requestHash: string;
+  state: string;
+  responseStatus: number | null;
+  responseBody: string | null;
+  responseType: string | null;
+  stale: boolean;
+}
+
+/** Key order must not matter: {"a":1,"b":2} and {"b":2,"a":1} are the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function requestHash(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? '';
+  return createHash('sha256').update(`${request.method} ${path}\n${canonical(request.body ?? null)}`).digest('hex');
+}
+
+export default fp<{ db: Database }>(
+  async (app: FastifyInstance, { db }) => {
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.method !== 'POST' || !request.actor) return;
+      const header = request.headers['idempotency-key'];
+      if (header === undefined) return;
+      const key = Array.isArray(header) ? header[0] : header;
+      if (!key || !KEY_PATTERN.test(key)) {
+        throw new AppError('IDEMPOTENCY.INVALID_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters', {
+          errors: [{ path: 'headers.idempotency-key', message: 'must be 1-255 visible ASCII characters' }],
+        });
+      }
+      const hash = requestHash(request);
+      const scope = request.actor.id;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const inserted = await db.pool.query<{ id: string }>(
+          `INSERT INTO idempotency_records (id, "apiKeyId", key, "requestHash", method, path, state, "expiresAt")
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, 'in_flight', now() + make_interval(hours => ${TTL_HOURS}))
+           ON CONFLICT ("apiKeyId", key) DO NOTHING RETURNING id`,
+          [scope, key, hash, request.method, (request.url.split('?')[0] ?? '').slice(0, 500)],
+        );
+        if (inserted.rows[0]) {
+          request.idempotencyRecordId = inserted.rows[0].id;
+          return;
+        }
+        const found = await db.pool.query<StoredRecord & { expired: boolean }>(
+          `SELECT id, "requestHash", state, "responseStatus", "responseBody", "responseType",
+                  "expiresAt" < now() AS expired,
+                  "createdAt" < now() - make_interval(secs => ${STALE_IN_FLIGHT_SECONDS}) AS stale
+             FROM idempotency_records WHERE "apiKeyId" = $1 AND key = $2`,
+          [scope, key],
+        );
+        const rec = found.rows[0];
+        if (!rec) continue; // deleted between the two statements: try the insert again
+        if (rec.expired) {
+          await db.pool.query('DELETE FROM idempotency_records WHERE id = $1 AND "expiresAt" < now()', [rec.id]);
+          continue;
+        }
+        if (rec.requestHash !== hash) {
+          throw new AppError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was already used with a different request body or path');
+        }
+        if (rec.state === 'completed' && rec.responseStatus !== null) {
+          return reply
+            .code(rec.responseStatus)
+            .header('idempotent-replayed', 'true')
+            .type(rec.responseType ?? 'application/json; charset=utf-8')
+            .send(rec.responseBody ?? '');
+        }
+        if (rec.stale) {
+          const taken = await db.pool.query(
+            `UPDATE idempotency_records SET "createdAt" = now() WHERE id = $1 AND state = 'in_flight'
+               AND "createdAt" < now() - make_interval(secs => ${STALE_IN_FLIGHT_SECONDS})`,
+            [rec.id],
+          );
+          if (taken.rowCount === 1) {
+            request.idempotencyRecordId = rec.id;
+            return;
+          }
+        }
+        throw new AppError('IDEMPOTENCY.IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
+      }
+      throw new AppError('IDEMPOTENCY.IN_FLIGHT', 'The Idempotency-Key is contended; retry shortly');
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const id = request.idempotencyRecordId;
+      if (!id) return payload;
+      request.idempotencyRecordId = undefined;
+      // A 5xx is not an answer to remember: the client may retry with the same key.
+      if (reply.statusCode >= 500 || typeof payload !== 'string') {
+        await db.pool.query('DELETE FROM idempotency_records WHERE id = $1', [id]).catch(() => undefined);
+        return payload;
+      }
+      await db.pool.query(
+        `UPDATE idempotency_records SET state = 'completed', "responseStatus" = $2, "responseBody" = $3, "responseType" = $4 WHERE id = $1`,
+        [id, reply.statusCode, payload, String(reply.getHeader('content-type') ?? 'application/json')],
+      );
+      return payload;
+    });
+  },
+  { name: 'idempotency', dependencies: ['auth'] },
+);

@@ -1,0 +1,43 @@
+// How PostgreSQL errors surface through Prisma's driver adapter: model calls throw a
+// DriverAdapterError with the SQLSTATE in `cause.originalCode`; raw queries throw P2010 with it under
+// `meta.driverAdapterError.cause`; our own pg queries throw pg's DatabaseError with `code`.
+
+interface WithCause {
+  name?: string;
+  code?: unknown;
+  cause?: { originalCode?: unknown; kind?: unknown; constraint?: unknown } | unknown;
+  meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; constraint?: unknown } } };
+}
+
+export function sqlState(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as WithCause;
+  const cause = e.cause as { originalCode?: unknown } | undefined;
+  if (cause && typeof cause.originalCode === 'string') return cause.originalCode;
+  const metaCause = e.meta?.driverAdapterError?.cause;
+  if (metaCause && typeof metaCause.originalCode === 'string') return metaCause.originalCode;
+  if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  return undefined;
+}
+
+export const isExclusionViolation = (err: unknown) => sqlState(err) === '23P01';
+export const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'P1001', 'P1017', 'P2024']);
+
+/** True when the database cannot be reached (down, restarting, pool exhausted by an outage). */
+export function isConnectionError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown };
+  const state = sqlState(err);
+  // 57P01..57P03: admin shutdown, crash shutdown, cannot connect now; 08xxx: connection exceptions.
+  if (state && (state.startsWith('08') || state.startsWith('57P'))) return true;
+  if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
+  const msg = typeof e.message === 'string' ? e.message : '';
+  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|terminating connection|the database system is (starting up|shutting down)|Can't reach database/i.test(msg)) {
+    return true;
+  }
+  const causeKind = (e.cause as { kind?: unknown } | undefined)?.kind;
+  if (causeKind === 'DatabaseNotReachable' || causeKind === 'ConnectionClosed' || causeKind === 'SocketTimeout') return true;
+  return e.cause !== undefined && e.cause !== err ? isConnectionError(e.cause) : false;
+}

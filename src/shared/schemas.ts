@@ -1,0 +1,48 @@
+// zod building blocks shared by every module's DTOs.
+import { z } from 'zod';
+import { isIsoDate } from '../modules/injections/injection.rules.ts';
+
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isIsoDate, 'must be a real calendar date')
+  .meta({ example: '2027-02-15' });
+
+/** An instant with an explicit offset or Z; a naive local time is ambiguous and refused. */
+export const Instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset or Z, e.g. 2027-02-15T09:00:00-05:00' })
+  .meta({ example: '2027-02-15T09:00:00-05:00' });
+
+export const Uuid = z.uuid({ message: 'must be a UUID' });
+export const IdParams = z.object({ id: Uuid });
+
+export const Problem = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    violations: z
+      .array(z.object({ rule: z.string(), message: z.string(), earliestEligibleDate: z.string().nullable() }))
+      .optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export const problems = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, Problem])) as Record<number, typeof Problem>;
+
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+};
+
+export const encodeCursor = (v: string) => Buffer.from(v, 'utf8').toString('base64url');
+export function decodeCursor(c: string | undefined): string | undefined {
+  if (c === undefined) return undefined;
+  return Buffer.from(c, 'base64url').toString('utf8');
+}
+
+export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
