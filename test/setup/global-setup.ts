@@ -1,0 +1,54 @@
+// Migrates a template database once per run; each test file clones it (CREATE DATABASE … TEMPLATE).
+// Uses DATABASE_URL's server when set, else an embedded PostgreSQL kept in .data-test/.
+import { resolve } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbedded, type EmbeddedDatabase } from '../../src/db/embedded.ts';
+import { migrate } from '../../src/db/migrate.ts';
+
+export const TEMPLATE_DB = 'esi_test_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    serverUrl: string;
+    templateDb: string;
+  }
+}
+
+let embedded: EmbeddedDatabase | undefined;
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+export async function setup(project: TestProject): Promise<void> {
+  let serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const name = decodeURIComponent(new URL(serverUrl).pathname.slice(1));
+    if (!name.includes('test')) {
+      throw new Error(`Refusing to run tests against database "${name}": its name must contain "test"`);
+    }
+  } else {
+    embedded = await startEmbedded({ dataDir: resolve('.data-test'), database: 'esi_test', port: 54339 });
+    serverUrl = embedded.url;
+  }
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    // Leftover clones of an interrupted run.
+    const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'esi_test_f_%' OR datname = $1`, [TEMPLATE_DB]);
+    for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+  } finally {
+    await admin.end();
+  }
+  await migrate(withDatabase(serverUrl, TEMPLATE_DB));
+  project.provide('serverUrl', serverUrl);
+  project.provide('templateDb', TEMPLATE_DB);
+}
+
+export async function teardown(): Promise<void> {
+  await embedded?.stop();
+}
