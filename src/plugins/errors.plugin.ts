@@ -3,14 +3,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, ERROR_STATUS, titleFor, type ErrorCode } from '../shared/errors.ts';
+import { AppError, ERROR_STATUS, titleFor } from '../shared/errors.ts';
 import { isConnectionError, isExclusionViolation, isUniqueViolation, sqlState } from '../shared/db-errors.ts';
 
 const TYPE_BASE = 'https://esi-scheduler.example/problems/';
 
 export function problemBody(
   status: number,
-  code: ErrorCode | string,
+  code: string,
   detail: string,
   requestId: string,
   extensions: Record<string, unknown> = {},
@@ -29,7 +29,7 @@ export function problemBody(
 export function sendProblem(
   reply: FastifyReply,
   status: number,
-  code: ErrorCode | string,
+  code: string,
   detail: string,
   extensions: Record<string, unknown> = {},
 ) {

@@ -5,7 +5,7 @@
 interface WithCause {
   name?: string;
   code?: unknown;
-  cause?: { originalCode?: unknown; kind?: unknown; constraint?: unknown } | unknown;
+  cause?: unknown;
   meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; constraint?: unknown } } };
 }
 

@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors.ts';
 import { isoToDate, todayIn } from '../../shared/dates.ts';
 import { episodeSelect, toEpisodeFacts } from '../episodes/episodes.repository.ts';
 import { earliestEligibleDate, evaluateBooking, withDaysSincePrevious } from './injection.rules.ts';
-import { injectionSelect, patientInjectionFacts, toInjectionDto, type Tx } from './injections.repository.ts';
+import { injectionSelect, patientInjectionFacts, toInjectionDto } from './injections.repository.ts';
 
 export class InjectionReadsService {
   constructor(private readonly deps: Deps) {}
@@ -23,7 +23,7 @@ export class InjectionReadsService {
       select: { id: true, episodes: { where: { status: 'open' }, select: episodeSelect, take: 1 } },
     });
     if (!patient) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
-    const injections = await patientInjectionFacts(prisma as unknown as Tx, patientId);
+    const injections = await patientInjectionFacts(prisma, patientId);
     const ep = patient.episodes[0];
     const input = { patientId, episode: ep ? toEpisodeFacts(ep) : null, injections, localDate: date };
     const violations = evaluateBooking(input);
