@@ -17,7 +17,7 @@ export interface TestDatabase {
 /** A fresh database for one test file, cloned from the migrated template. */
 export async function cloneTestDatabase(): Promise<TestDatabase> {
   const serverUrl = inject('serverUrl');
-  const name = `esi_test_f_${randomBytes(6).toString('hex')}`;
+  const name = `${inject('templateDb')}_f_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {

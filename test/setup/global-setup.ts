@@ -34,19 +34,23 @@ export async function setup(project: TestProject): Promise<void> {
     embedded = await startEmbedded({ dataDir: resolve('.data-test'), database: 'esi_test', port: 54339 });
     serverUrl = embedded.url;
   }
+  // Template and clones are named after the run's database, so runs against different databases on
+  // one server (several checkouts, CI beside a developer) never drop each other's clones.
+  const base = decodeURIComponent(new URL(serverUrl).pathname.slice(1));
+  const templateDb = base && base !== 'test' && base !== 'esi_test' ? `${base.slice(0, 30)}_tpl` : TEMPLATE_DB;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
     // Leftover clones of an interrupted run.
-    const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'esi_test_f_%' OR datname = $1`, [TEMPLATE_DB]);
+    const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2`, [`${templateDb}_f_`, templateDb]);
     for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+    await admin.query(`CREATE DATABASE "${templateDb}"`);
   } finally {
     await admin.end();
   }
-  await migrate(withDatabase(serverUrl, TEMPLATE_DB));
+  await migrate(withDatabase(serverUrl, templateDb));
   project.provide('serverUrl', serverUrl);
-  project.provide('templateDb', TEMPLATE_DB);
+  project.provide('templateDb', templateDb);
 }
 
 export async function teardown(): Promise<void> {
