@@ -70,13 +70,17 @@ export class InjectionsService {
   private async violations(tx: Tx, t: { patientId: string; episodeId: string; localDate: string; excludeId?: string }): Promise<Violation[]> {
     const episodeRow = await tx.episode.findUnique({ where: { id: t.episodeId }, select: episodeSelect });
     const injections = await patientInjectionFacts(tx, t.patientId);
-    return evaluateBooking({
+    const found = evaluateBooking({
       patientId: t.patientId,
       episode: episodeRow ? toEpisodeFacts(episodeRow) : null,
       injections,
       localDate: t.localDate,
       excludeInjectionId: t.excludeId,
     });
+    // The rules word a missing episode as "the patient has none" (right for eligibility); here the
+    // client named an episode id that does not exist, and the patient may well have an open one.
+    if (episodeRow) return found;
+    return found.map((v) => (v.rule === 'R3_EPISODE' ? { ...v, message: `Episode ${t.episodeId} does not exist; book against the patient's open episode.` } : v));
   }
 
   private async checkRules(tx: Tx, t: { patientId: string; episodeId: string; localDate: string; excludeId?: string }): Promise<void> {
