@@ -31,6 +31,10 @@ export function createDatabase(opts: DatabaseOptions): Database {
     application_name: 'esi-scheduler',
   });
   pool.on('error', (err) => opts.onPoolError?.(err));
+  // A connection that dies while checked out (database restarted mid-request) emits 'error' on its
+  // client, where pg-pool has no listener; unhandled, that would crash the process. Its queries still
+  // fail with the error, which the request answers as 503.
+  pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {
