@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { allowedRoles } from './access-policy.ts';
 
 export default fp(
@@ -21,6 +21,8 @@ export default fp(
           securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key issued by POST /v1/api-keys' } },
         },
       },
+      // Fills components.schemas with the DTOs registered by `.meta({ id })`, which the routes' $refs point to.
+      transformObject: jsonSchemaTransformObject,
       transform: (input) => {
         const out = jsonSchemaTransform(input);
         const roles = allowedRoles(String(input.route.method), input.url);
