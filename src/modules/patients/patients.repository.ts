@@ -29,9 +29,12 @@ export function toPatientDto(r: PatientRow) {
   };
 }
 
+/** Prisma sends startsWith as LIKE 'value%' without escaping: a typed % or _ would be a wildcard. */
+const literal = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** `q` matches an MRN prefix, or every word matches the start of the given or family name. */
 export function searchWhere(q: string | undefined): Prisma.PatientWhereInput {
-  const words = (q ?? '').split(/[\s,]+/).filter(Boolean).slice(0, 4);
+  const words = (q ?? '').split(/[\s,]+/).filter(Boolean).slice(0, 4).map(literal);
   if (words.length === 0) return {};
   const byName: Prisma.PatientWhereInput = {
     AND: words.map((w) => ({
@@ -41,5 +44,5 @@ export function searchWhere(q: string | undefined): Prisma.PatientWhereInput {
       ],
     })),
   };
-  return { OR: [{ mrn: { startsWith: q!.trim(), mode: 'insensitive' as const } }, byName] };
+  return { OR: [{ mrn: { startsWith: literal(q!.trim()), mode: 'insensitive' as const } }, byName] };
 }
