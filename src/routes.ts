@@ -1,12 +1,17 @@
 // Every /v1 route module. Roles per route live in plugins/access-policy.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Deps } from './deps.ts';
+import { ROLES } from './plugins/access-policy.ts';
+import { problems } from './shared/schemas.ts';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { episodesRoutes } from './modules/episodes/episodes.routes.ts';
 import { injectionsRoutes } from './modules/injections/injections.routes.ts';
 import { patientsRoutes } from './modules/patients/patients.routes.ts';
 import { reportsRoutes } from './modules/reports/reports.routes.ts';
+
+const MeDto = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) });
 
 export const apiRoutes: FastifyPluginAsyncZod<Deps> = async (app, opts) => {
   // Pass only the dependencies on: the options object also carries this plugin's `prefix`.
@@ -17,5 +22,7 @@ export const apiRoutes: FastifyPluginAsyncZod<Deps> = async (app, opts) => {
   await app.register(injectionsRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(reportsRoutes, deps);
-  app.get('/me', { schema: { tags: ['api-keys'], summary: 'The calling key: its id, name and role' } }, async (request) => request.actor);
+  app.get('/me', {
+    schema: { tags: ['api-keys'], summary: 'The calling key: its id, name and role', response: { 200: MeDto, ...problems(401) } },
+  }, async (request) => request.actor);
 };
