@@ -1,0 +1,123 @@
+// R2 under concurrency: simultaneous requests for one patient end with exactly one booking and clear
+// 422s, never a 500; and when PostgreSQL's exclusion constraint (not the code check) catches the
+// conflict, the client still gets the same R2 422 with a usable earliest date.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../helpers/app.ts';
+import { api, expectViolation, nyMorning, type Res } from './support.ts';
+
+let t: TestApp;
+let a: ReturnType<typeof api>;
+let sql: pg.Client;
+beforeAll(async () => {
+  t = await createTestApp();
+  a = api(t);
+  sql = new pg.Client({ connectionString: t.testDb.url });
+  await sql.connect();
+});
+afterAll(async () => {
+  await sql.end();
+  await t.close();
+});
+
+const dayOfMarch = (n: number) => `2027-03-${String(n).padStart(2, '0')}`;
+
+function tally(results: Res[]) {
+  const by = (s: number) => results.filter((r) => r.status === s);
+  return { created: by(201), refused: by(422), other: results.filter((r) => r.status !== 201 && r.status !== 422) };
+}
+
+describe('simultaneous bookings', () => {
+  it('20 bookings within 13 days for one patient: exactly one 201, the rest R2 422s', async () => {
+    const { patientId, episodeId } = await a.exemptPatient();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => a.book(patientId, episodeId, nyMorning(dayOfMarch(1 + (i % 13))))));
+    const { created, refused, other } = tally(results);
+    expect(other.map((r) => r.status)).toEqual([]);
+    expect(created).toHaveLength(1);
+    expect(refused).toHaveLength(19);
+    for (const r of refused) expect(r.body.violations[0].rule).toBe('R2_INJECTION_INTERVAL');
+    const rows = await a.history(patientId);
+    expect(rows.map((r) => r.id)).toEqual([created[0]!.body.id]);
+  });
+
+  it('simultaneous bookings for different patients all succeed', async () => {
+    const patients = await Promise.all(Array.from({ length: 8 }, () => a.exemptPatient()));
+    const results = await Promise.all(patients.map((p) => a.book(p.patientId, p.episodeId, nyMorning('2027-04-05'))));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+  });
+
+  it('two reschedules racing into each other: one wins, one is refused, both rows stay consistent', async () => {
+    const { patientId, episodeId } = await a.exemptPatient();
+    const x = await a.booked(patientId, episodeId, '2027-05-03');
+    const y = await a.booked(patientId, episodeId, '2027-06-07');
+    const results = await Promise.all([a.reschedule(x.id, nyMorning('2027-05-20')), a.reschedule(y.id, nyMorning('2027-05-25'))]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 422]);
+    const dates = (await a.history(patientId)).map((r) => r.localDate);
+    expect(dates).toHaveLength(2);
+    expect(Math.abs(Date.parse(dates[1]!) - Date.parse(dates[0]!)) / 86_400_000).toBeGreaterThanOrEqual(14);
+  });
+
+  it('a booking racing a cancellation of the same date never leaves two counted injections', async () => {
+    const { patientId, episodeId } = await a.exemptPatient();
+    const first = await a.booked(patientId, episodeId, '2027-07-05');
+    const [cancel, book] = await Promise.all([a.cancel(first.id), a.book(patientId, episodeId, nyMorning('2027-07-06'))]);
+    expect(cancel.status).toBe(200);
+    expect([201, 422]).toContain(book.status);
+    const counted = (await a.history(patientId)).filter((r) => r.status === 'scheduled');
+    expect(counted).toHaveLength(book.status === 201 ? 1 : 0);
+  });
+});
+
+describe('when the database constraint catches the conflict', () => {
+  /** Waits until a session of this test database is blocked on a lock (the app's INSERT/UPDATE). */
+  async function blockedSessions(): Promise<number> {
+    const r = await sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    return r.rows[0]!.n;
+  }
+  async function untilBlocked() {
+    for (let i = 0; i < 500 && (await blockedSessions()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await blockedSessions()).toBeGreaterThan(0);
+  }
+
+  /** Another writer (say, a second instance) inserts a row the app's code check cannot see yet:
+   * uncommitted, and without the patient lock (foreign-key triggers off), so only the exclusion
+   * constraint stands between the two. */
+  async function withHiddenRow<T>(patientId: string, episodeId: string, localDate: string, act: () => Promise<T>): Promise<T> {
+    const other = new pg.Client({ connectionString: t.testDb.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SET LOCAL session_replication_role = replica`);
+      await other.query(
+        `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status, "updatedAt")
+         VALUES (gen_random_uuid(), $1, $2, ($3::date + time '14:00') AT TIME ZONE 'UTC', $3::date, 'L4-L5', 'caudal', 'midline', 'scheduled', now())`,
+        [patientId, episodeId, localDate],
+      );
+      const pending = act();
+      await untilBlocked();
+      await other.query('COMMIT');
+      return await pending;
+    } finally {
+      await other.end();
+    }
+  }
+
+  it('answers a booking with the R2 422 and an earliest date that books', async () => {
+    const { patientId, episodeId } = await a.exemptPatient();
+    const r = await withHiddenRow(patientId, episodeId, '2027-08-04', () => a.book(patientId, episodeId, nyMorning('2027-08-02')));
+    const body = expectViolation(r, 'R2_INJECTION_INTERVAL', '2027-08-18');
+    expect(body.code).toBe('INJECTION.INTERVAL_TOO_SHORT');
+    expect(body.violations[0].message).toContain('2027-08-04');
+    expect((await a.book(patientId, episodeId, nyMorning('2027-08-18'))).status).toBe(201);
+  });
+
+  it('answers a reschedule the same way and leaves the injection where it was', async () => {
+    const { patientId, episodeId } = await a.exemptPatient();
+    const inj = await a.booked(patientId, episodeId, '2027-09-01');
+    const r = await withHiddenRow(patientId, episodeId, '2027-09-30', () => a.reschedule(inj.id, nyMorning('2027-09-25')));
+    expectViolation(r, 'R2_INJECTION_INTERVAL', '2027-10-14');
+    expect((await a.history(patientId)).find((i) => i.id === inj.id)?.localDate).toBe('2027-09-01');
+  });
+});
