@@ -6,7 +6,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/prisma.ts';
-import { loggerOptions } from './logger.ts';
+import { loggerOptions, rememberRoute } from './logger.ts';
+import { trackRoutes } from './plugins/access-policy.ts';
 import authPlugin from './plugins/auth.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
 import idempotencyPlugin from './plugins/idempotency.plugin.ts';
@@ -47,6 +48,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Before any plugin: every route is listed (tests compare them with SPEC) and its words are known to the log.
+  trackRoutes(app, rememberRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {

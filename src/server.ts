@@ -9,7 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startEmbedded, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createDatabase } from './db/prisma.ts';
-import { loggerOptions } from './logger.ts';
+import { loggerOptions, pgLogLine } from './logger.ts';
 import { generateKey } from './modules/api-keys/api-keys.routes.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { startReportScheduler } from './modules/reports/report-scheduler.ts';
@@ -42,7 +42,7 @@ export async function main(): Promise<void> {
     const dataDir = resolve(config.dataDir);
     // As root, PostgreSQL runs as a separate `postgres` user that must be able to enter the folder.
     await mkdir(dataDir, { recursive: true, mode: process.getuid?.() === 0 ? 0o755 : 0o700 });
-    embedded = await startEmbedded({ dataDir, database: 'esi', onLog: (m) => log.debug({ pg: m.slice(0, 300) }, 'embedded postgres') });
+    embedded = await startEmbedded({ dataDir, database: 'esi', onLog: (m) => { const pg = pgLogLine(m); if (pg) log.debug({ pg }, 'embedded postgres'); } });
     databaseUrl = embedded.url;
     if (!config.adminApiKey) {
       const { key, created } = await embeddedAdminKey(dataDir);

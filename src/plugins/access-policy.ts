@@ -1,5 +1,6 @@
 // The one declarative table of who may call what (SPEC §3). The auth plugin refuses any /v1 route
-// missing from this table, and a test walks every registered route against it.
+// missing from this table, and a test walks every registered route against its own reading of SPEC.
+import type { FastifyInstance } from 'fastify';
 import type { Role } from '../generated/prisma/enums.ts';
 
 export type { Role };
@@ -37,6 +38,39 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /v1/audit-events': AUDIT,
 };
 
+/** The roles allowed on a route pattern (e.g. `/v1/patients/:id`); HEAD is the GET it mirrors. */
 export function allowedRoles(method: string, routeUrl: string): readonly Role[] | undefined {
-  return ACCESS_POLICY[`${method} ${routeUrl}`];
+  const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  return ACCESS_POLICY[`${m} ${routeUrl}`];
+}
+
+/** Routes under /v1 need a key; everything else (health, docs, dashboard) is public by SPEC §3. */
+export const isApiRoute = (routeUrl: string) => routeUrl === '/v1' || routeUrl.startsWith('/v1/');
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const REGISTRY = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Query parameter names a route declares (a zod object's shape or a JSON schema's properties). */
+function queryNames(schema: unknown): string[] {
+  const qs = schema as { shape?: Record<string, unknown>; properties?: Record<string, unknown> } | undefined;
+  return Object.keys(qs?.shape ?? qs?.properties ?? {});
+}
+
+/** Records every route the app registers from here on (call before any plugin), for `registeredRoutes`. */
+export function trackRoutes(app: FastifyInstance, onRoute?: (url: string, queryNames: string[]) => void): void {
+  const list: RegisteredRoute[] = [];
+  REGISTRY.set(app, list);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) list.push({ method: String(method).toUpperCase(), url: route.url });
+    onRoute?.(route.url, queryNames(route.schema?.querystring));
+  });
+}
+
+/** Every method + path the app serves, HEAD routes Fastify adds for GET included. */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return REGISTRY.get(app) ?? [];
 }

@@ -1,13 +1,18 @@
 // Bearer-key authentication and role checks. Keys are stored as SHA-256 hashes (they are random
 // 256-bit secrets, so a fast hash is sufficient and lets the lookup use a unique index). No cache: a
 // revoked key is refused on the very next request on every instance.
+//
+// Everything happens in onRequest, before the body is parsed or validated: a caller without a valid
+// key learns nothing about a route's schema (401 comes before 400), and a role that may not act gets
+// 403 whatever it sent. Whether a request needs a key is decided by the route pattern it matched, not
+// by the raw URL, so an encoded path such as /%761/api-keys cannot slip past.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import type { Database } from '../db/prisma.ts';
 import { AppError } from '../shared/errors.ts';
-import { allowedRoles, type Role } from './access-policy.ts';
+import { allowedRoles, isApiRoute, type Role } from './access-policy.ts';
 
 export interface Actor {
   id: string;
@@ -26,6 +31,9 @@ declare module 'fastify' {
 }
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** RFC 6750 b64token; generated keys are `esk_` + base64url. */
+export const KEY_SYNTAX = /^[A-Za-z0-9_\-.~+/=]{8,200}$/;
 
 function sameSecret(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
@@ -46,12 +54,12 @@ async function authenticate(request: FastifyRequest, opts: AuthOptions): Promise
     request.authFailure = 'Missing Authorization: Bearer <key> header';
     return;
   }
-  const match = /^Bearer ([A-Za-z0-9_\-.~+/=]{8,200})$/i.exec(header.trim());
-  if (!match?.[1]) {
+  const match = /^Bearer +(\S+)$/i.exec(header.trim());
+  const key = match?.[1];
+  if (!key || !KEY_SYNTAX.test(key)) {
     request.authFailure = 'Authorization header must be "Bearer <key>"';
     return;
   }
-  const key = match[1];
   if (opts.adminApiKey && sameSecret(key, opts.adminApiKey)) {
     request.actor = { id: BOOTSTRAP_ADMIN_ID, name: 'bootstrap-admin', role: 'admin' };
     return;
@@ -67,30 +75,46 @@ async function authenticate(request: FastifyRequest, opts: AuthOptions): Promise
   request.actor = { id: row.id, name: row.name, role: row.role };
 }
 
+/** An unmatched URL (404) needs a key when its decoded path is under /v1, so unknown API paths
+ * cannot be probed without one; matched routes are judged by their registered pattern. */
+function needsKey(request: FastifyRequest): boolean {
+  if (!request.is404) return isApiRoute(request.routeOptions.url ?? '');
+  const raw = request.url.split('?')[0] ?? '';
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape: judge the raw path.
+  }
+  return /^\/+v1(\/|$)/i.test(path);
+}
+
 export default fp<AuthOptions>(
   async (app: FastifyInstance, opts) => {
-    app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    // The limiter counts only failed authentications, per client address: it is consulted after a
+    // request failed to authenticate, so a valid key is never limited, even from a busy address.
+    await app.register(rateLimit, { global: false });
+    const failures = app.createRateLimit({ max: opts.authFailuresPerMinute, timeWindow: 60_000 });
+
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!needsKey(request)) return;
       await authenticate(request, opts);
-    });
-    // Counts only requests that failed authentication: a valid key is never rate limited here.
-    await app.register(rateLimit, {
-      global: true,
-      hook: 'preHandler',
-      max: opts.authFailuresPerMinute,
-      timeWindow: 60_000,
-      allowList: (request) => request.actor !== undefined || !request.url.startsWith('/v1'),
-      errorResponseBuilder: (_req, ctx) =>
-        new AppError('AUTH.RATE_LIMITED', `Too many failed authentications; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
-    });
-    app.addHook('preHandler', async (request) => {
-      if (!request.url.startsWith('/v1')) return;
-      if (request.is404 && request.actor) return;
-      if (!request.actor) throw new AppError('AUTH.UNAUTHENTICATED', request.authFailure ?? 'Authentication required');
-      const roles = allowedRoles(request.method, request.routeOptions.url ?? '');
+      const actor = request.actor;
+      if (!actor) {
+        const limit = await failures(request);
+        if (!limit.isAllowed && limit.isExceeded) {
+          reply.header('retry-after', String(limit.ttlInSeconds));
+          throw new AppError('AUTH.RATE_LIMITED', `Too many failed authentications from this address; retry in ${limit.ttlInSeconds} s`);
+        }
+        reply.header('www-authenticate', 'Bearer realm="esi-scheduler"');
+        throw new AppError('AUTH.UNAUTHENTICATED', request.authFailure ?? 'Authentication required');
+      }
+      if (request.is404) return;
+      const route = request.routeOptions.url ?? '';
+      const roles = allowedRoles(request.method, route);
       // Fail closed: a route without a policy entry is refused to everyone.
-      if (!roles?.includes(request.actor.role)) {
-        throw new AppError('AUTH.FORBIDDEN', `Role ${request.actor.role} may not ${request.method} ${request.routeOptions.url ?? request.url}`);
+      if (!roles?.includes(actor.role)) {
+        throw new AppError('AUTH.FORBIDDEN', `Role ${actor.role} may not ${request.method} ${route}`);
       }
     });
   },

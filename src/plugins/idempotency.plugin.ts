@@ -11,6 +11,7 @@ const TTL_HOURS = 24;
 /** An in-flight record older than this belongs to a request whose process died; a retry may take it over. */
 const STALE_IN_FLIGHT_SECONDS = 60;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const PURGE_EVERY_MS = 60 * 60_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,6 +39,20 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** The draft defines the header as a Structured Field String (`"…"`, RFC 8941); a bare token is
+ * accepted too (1-255 visible ASCII characters; a quoted one may also hold spaces). */
+export function parseIdempotencyKey(header: string): string | undefined {
+  const v = header.trim();
+  let key = v;
+  if (v.startsWith('"')) {
+    const m = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/.exec(v);
+    if (!m?.[1]) return undefined;
+    key = m[1].replace(/\\(["\\])/g, '$1');
+    return key.length <= 255 ? key : undefined;
+  }
+  return KEY_PATTERN.test(key) ? key : undefined;
+}
+
 function requestHash(request: FastifyRequest): string {
   const path = request.url.split('?')[0] ?? '';
   return createHash('sha256').update(`${request.method} ${path}\n${canonical(request.body ?? null)}`).digest('hex');
@@ -45,12 +60,23 @@ function requestHash(request: FastifyRequest): string {
 
 export default fp<{ db: Database }>(
   async (app: FastifyInstance, { db }) => {
+    // Expired keys are removed on reuse; this sweep keeps keys nobody retries from piling up.
+    const purge = () => {
+      db.pool
+        .query(`DELETE FROM idempotency_records WHERE id IN (SELECT id FROM idempotency_records WHERE "expiresAt" < now() LIMIT 5000)`)
+        .catch((err: unknown) => app.log.warn({ err }, 'idempotency purge failed'));
+    };
+    const timer = setInterval(purge, PURGE_EVERY_MS);
+    timer.unref();
+    app.addHook('onReady', async () => purge());
+    app.addHook('onClose', async () => clearInterval(timer));
+
     app.addHook('preHandler', async (request, reply) => {
       if (request.method !== 'POST' || !request.actor) return;
       const header = request.headers['idempotency-key'];
       if (header === undefined) return;
-      const key = Array.isArray(header) ? header[0] : header;
-      if (!key || !KEY_PATTERN.test(key)) {
+      const key = parseIdempotencyKey(Array.isArray(header) ? (header[0] ?? '') : header);
+      if (!key) {
         throw new AppError('IDEMPOTENCY.INVALID_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters', {
           errors: [{ path: 'headers.idempotency-key', message: 'must be 1-255 visible ASCII characters' }],
         });
@@ -102,8 +128,10 @@ export default fp<{ db: Database }>(
             return;
           }
         }
+        reply.header('retry-after', '1');
         throw new AppError('IDEMPOTENCY.IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
       }
+      reply.header('retry-after', '1');
       throw new AppError('IDEMPOTENCY.IN_FLIGHT', 'The Idempotency-Key is contended; retry shortly');
     });
 

@@ -91,7 +91,8 @@ export class InjectionsService {
   async book(ctx: RequestContext, body: BookRequest): Promise<InjectionDtoT> {
     const localDate = localDateOf(body.scheduledAt, this.zone);
     const target = { patientId: body.patientId, episodeId: body.episodeId, localDate };
-    return this.guarded(target, async (tx) => {
+    const refusal = { action: 'injection.book.refused', entityId: null, patientId: body.patientId, attempted: { ...body, localDate } };
+    return this.auditRefusal(ctx, refusal, () => this.guarded(target, async (tx) => {
       if (!(await lockPatient(tx, body.patientId))) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
       await this.checkRules(tx, target);
       const row = await tx.injection.create({
@@ -111,7 +112,20 @@ export class InjectionsService {
       const dto = toInjectionDto(row);
       await writeAudit(tx, ctx, { action: 'injection.book', entityType: 'injection', entityId: row.id, patientId: row.patientId, after: dto });
       return dto;
-    });
+    }));
+  }
+
+  /** A change refused by R1-R3 is audited as an attempt, outside the transaction that rolled back. */
+  private async auditRefusal<T>(ctx: RequestContext, refusal: { action: string; entityId: string | null; patientId: string; attempted: unknown }, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const violations = err instanceof AppError ? err.extensions.violations : undefined;
+      if (Array.isArray(violations)) {
+        await writeAudit(this.deps.db.prisma, ctx, { action: refusal.action, entityType: 'injection', entityId: refusal.entityId, patientId: refusal.patientId, after: { attempted: refusal.attempted, violations } });
+      }
+      throw err;
+    }
   }
 
   /** Loads an injection under its patient's lock and checks the status move is allowed. */
@@ -131,7 +145,8 @@ export class InjectionsService {
     const current = await this.deps.db.prisma.injection.findUnique({ where: { id }, select: { patientId: true, episodeId: true } });
     if (!current) throw new AppError('INJECTION.NOT_FOUND', 'Injection not found');
     const target = { patientId: current.patientId, episodeId: current.episodeId, localDate, excludeId: id };
-    return this.guarded(target, async (tx) => {
+    const refusal = { action: 'injection.reschedule.refused', entityId: id, patientId: current.patientId, attempted: { scheduledAt, localDate } };
+    return this.auditRefusal(ctx, refusal, () => this.guarded(target, async (tx) => {
       const before = await this.loadForChange(tx, id, 'reschedule');
       await this.checkRules(tx, target);
       const row = await tx.injection.update({
@@ -142,7 +157,7 @@ export class InjectionsService {
       const dto = toInjectionDto(row);
       await writeAudit(tx, ctx, { action: 'injection.reschedule', entityType: 'injection', entityId: id, patientId: row.patientId, before: toInjectionDto(before), after: dto });
       return dto;
-    });
+    }));
   }
 
   private async statusChange(ctx: RequestContext, id: string, transition: Transition, data: (before: { scheduledAt: Date; localDate: Date }) => Record<string, unknown>): Promise<InjectionDtoT> {
