@@ -54,7 +54,7 @@ describe('simultaneous bookings', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 422]);
     const dates = (await a.history(patientId)).map((r) => r.localDate);
     expect(dates).toHaveLength(2);
-    expect(Math.abs(Date.parse(dates[1]!) - Date.parse(dates[0]!)) / 86_400_000).toBeGreaterThanOrEqual(14);
+    expect(Math.abs(Date.parse(dates[1]) - Date.parse(dates[0])) / 86_400_000).toBeGreaterThanOrEqual(14);
   });
 
   it('a booking racing a cancellation of the same date never leaves two counted injections', async () => {
@@ -65,6 +65,29 @@ describe('simultaneous bookings', () => {
     expect([201, 422]).toContain(book.status);
     const counted = (await a.history(patientId)).filter((r) => r.status === 'scheduled');
     expect(counted).toHaveLength(book.status === 201 ? 1 : 0);
+  });
+});
+
+describe('simultaneous episode changes', () => {
+  it('two episodes opened at once: one 201, one 409', async () => {
+    const p = await a.patient();
+    const body = { region: 'lumbar', diagnosis: 'L5 radiculopathy', conservativeCareStartedOn: '2027-01-04', severity: 'severe' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => a.call('POST', `/v1/patients/${p.id}/episodes`, body)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('EPISODE.ALREADY_OPEN');
+  });
+
+  it('closing while a future booking arrives never leaves a scheduled injection on the closed episode', async () => {
+    const { patientId, episodeId } = await a.exemptPatient();
+    const [close, book] = await Promise.all([
+      a.call('POST', `/v1/episodes/${episodeId}/close`, { reason: 'resolved' }),
+      a.book(patientId, episodeId, nyMorning('2099-01-05')),
+    ]);
+    expect(close.status).toBe(200);
+    expect([201, 422]).toContain(book.status);
+    if (book.status === 201) expect(close.body.cancelledInjectionIds).toEqual([book.body.id]);
+    else expect(book.body.violations[0].rule).toBe('R3_EPISODE');
+    expect((await a.history(patientId)).filter((r) => r.status === 'scheduled')).toEqual([]);
   });
 });
 
