@@ -13,6 +13,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Database } from '../db/prisma.ts';
 import { AppError } from '../shared/errors.ts';
 import { allowedRoles, isApiRoute, type Role } from './access-policy.ts';
+import { sealKeyFor } from './response-seal.ts';
 
 export interface Actor {
   id: string;
@@ -27,6 +28,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
     authFailure?: string;
+    /** Seals this caller's stored idempotent responses; derived from its bearer secret (POST only). */
+    sealKey?: Buffer;
   }
 }
 
@@ -49,20 +52,30 @@ export interface AuthOptions {
 }
 
 async function authenticate(request: FastifyRequest, opts: AuthOptions): Promise<void> {
+  const secret = await identify(request, opts);
+  if (secret && request.method === 'POST') request.sealKey = sealKeyFor(secret);
+}
+
+function bearerSecret(request: FastifyRequest): string | undefined {
+  const key = /^Bearer +(\S+)$/i.exec((request.headers.authorization ?? '').trim())?.[1];
+  return key && KEY_SYNTAX.test(key) ? key : undefined;
+}
+
+/** Sets request.actor and returns the presented secret when it is a valid key. */
+async function identify(request: FastifyRequest, opts: AuthOptions): Promise<string | undefined> {
   const header = request.headers.authorization;
   if (!header) {
     request.authFailure = 'Missing Authorization: Bearer <key> header';
-    return;
+    return undefined;
   }
-  const match = /^Bearer +(\S+)$/i.exec(header.trim());
-  const key = match?.[1];
-  if (!key || !KEY_SYNTAX.test(key)) {
+  const key = bearerSecret(request);
+  if (!key) {
     request.authFailure = 'Authorization header must be "Bearer <key>"';
-    return;
+    return undefined;
   }
   if (opts.adminApiKey && sameSecret(key, opts.adminApiKey)) {
     request.actor = { id: BOOTSTRAP_ADMIN_ID, name: 'bootstrap-admin', role: 'admin' };
-    return;
+    return key;
   }
   const row = await opts.db.prisma.apiKey.findUnique({
     where: { keyHash: hashKey(key) },
@@ -70,9 +83,10 @@ async function authenticate(request: FastifyRequest, opts: AuthOptions): Promise
   });
   if (!row || row.revokedAt) {
     request.authFailure = 'The API key is not valid or has been revoked';
-    return;
+    return undefined;
   }
   request.actor = { id: row.id, name: row.name, role: row.role };
+  return key;
 }
 
 /** An unmatched URL (404) needs a key when its decoded path is under /v1, so unknown API paths

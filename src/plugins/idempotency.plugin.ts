@@ -1,11 +1,13 @@
 // Idempotency-Key on POST (IETF httpapi idempotency-key draft). Records live in PostgreSQL so a retry
 // sent to another instance, or after a restart, replays the first answer. Keys are scoped to the API
-// key that used them and expire after 24 h.
+// key that used them and expire after 24 h. Stored bodies are sealed (response-seal.ts): they may
+// hold PHI or a new key's secret. A 5xx is not stored, so a retry runs again.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/prisma.ts';
 import { AppError } from '../shared/errors.ts';
+import { seal, unseal } from './response-seal.ts';
 
 const TTL_HOURS = 24;
 /** An in-flight record older than this belongs to a request whose process died; a retry may take it over. */
@@ -111,11 +113,18 @@ export default fp<{ db: Database }>(
           throw new AppError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was already used with a different request body or path');
         }
         if (rec.state === 'completed' && rec.responseStatus !== null) {
+          const body = request.sealKey && rec.responseBody !== null ? unseal(request.sealKey, rec.responseBody) : undefined;
+          if (body === undefined) {
+            // Sealed under a credential that is no longer this one (ADMIN_API_KEY rotated): cannot be
+            // replayed, so the key starts afresh.
+            await db.pool.query('DELETE FROM idempotency_records WHERE id = $1', [rec.id]);
+            continue;
+          }
           return reply
             .code(rec.responseStatus)
             .header('idempotent-replayed', 'true')
             .type(rec.responseType ?? 'application/json; charset=utf-8')
-            .send(rec.responseBody ?? '');
+            .send(body);
         }
         if (rec.stale) {
           const taken = await db.pool.query(
@@ -140,13 +149,13 @@ export default fp<{ db: Database }>(
       if (!id) return payload;
       request.idempotencyRecordId = undefined;
       // A 5xx is not an answer to remember: the client may retry with the same key.
-      if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      if (reply.statusCode >= 500 || typeof payload !== 'string' || !request.sealKey) {
         await db.pool.query('DELETE FROM idempotency_records WHERE id = $1', [id]).catch(() => undefined);
         return payload;
       }
       await db.pool.query(
         `UPDATE idempotency_records SET state = 'completed', "responseStatus" = $2, "responseBody" = $3, "responseType" = $4 WHERE id = $1`,
-        [id, reply.statusCode, payload, String(reply.getHeader('content-type') ?? 'application/json')],
+        [id, reply.statusCode, seal(request.sealKey, payload), String(reply.getHeader('content-type') ?? 'application/json')],
       );
       return payload;
     });
