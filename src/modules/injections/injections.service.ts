@@ -175,10 +175,10 @@ export class InjectionsService {
   }
 
   noShow(ctx: RequestContext, id: string) {
-    const today = todayIn(this.zone, this.deps.clock());
+    const now = this.deps.clock();
     return this.statusChange(ctx, id, 'no_show', (before) => {
-      // A patient cannot have missed an appointment that is still ahead.
-      if (before.localDate.toISOString().slice(0, 10) > today) {
+      // A patient cannot have missed an appointment that is still ahead, even one later today.
+      if (before.scheduledAt > now) {
         throw new AppError('INJECTION.INVALID_TRANSITION', 'Cannot mark a future appointment as a no-show');
       }
       return { status: 'no_show' };

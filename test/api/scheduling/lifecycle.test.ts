@@ -84,10 +84,14 @@ describe('cancelled and no-show injections free their dates', () => {
     expect((await a.history(patientId)).find((r) => r.id === future.id)?.status).toBe('scheduled');
   });
 
-  it("today's appointment can be a no-show", async () => {
+  it("this morning's appointment can be a no-show; this evening's cannot yet", async () => {
     const { patientId, episodeId } = await a.exemptPatient();
-    const today = await a.booked(patientId, episodeId, '2027-06-15');
-    expect((await a.noShow(today.id)).status).toBe(200);
+    const morning = await a.booked(patientId, episodeId, '2027-06-15');
+    expect((await a.noShow(morning.id)).status).toBe(200);
+    // "Now" is noon in New York.
+    const evening = await a.book(patientId, episodeId, nyMorning('2027-06-15', '17:00'));
+    expect(evening.status).toBe(201);
+    expectProblem(await a.noShow(evening.body.id), 409, 'INJECTION.INVALID_TRANSITION');
   });
 });
 
