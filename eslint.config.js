@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'src/generated/', 'web/dist/', 'web/src/api/schema.d.ts', 'test-results/', 'coverage/', '.data/', '.data-test/'] },
@@ -40,6 +41,8 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The dashboard (typed by web/tsconfig.json): the rules of hooks, and no console in the browser.
+  { files: ['web/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
 );
