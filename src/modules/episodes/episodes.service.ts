@@ -68,8 +68,12 @@ export class EpisodesService {
 
   async update(ctx: RequestContext, id: string, body: UpdateEpisode) {
     return this.deps.db.prisma.$transaction(async (tx) => {
-      const before = await tx.episode.findUnique({ where: { id }, select: episodeSelect });
-      if (!before) throw new AppError('EPISODE.NOT_FOUND', 'Episode not found');
+      const found = await tx.episode.findUnique({ where: { id }, select: { patientId: true } });
+      if (!found) throw new AppError('EPISODE.NOT_FOUND', 'Episode not found');
+      // The patient lock orders this edit against a close (and against bookings that read the
+      // exemption): without it an edit could land on an episode closed a moment earlier.
+      await lockPatient(tx, found.patientId);
+      const before = await tx.episode.findUniqueOrThrow({ where: { id }, select: episodeSelect });
       if (before.status !== 'open') throw new AppError('EPISODE.CLOSED', 'A closed episode cannot be edited');
       const data: Prisma.EpisodeUpdateInput = {};
       if (body.diagnosis !== undefined) data.diagnosis = body.diagnosis;

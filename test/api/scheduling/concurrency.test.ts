@@ -89,6 +89,25 @@ describe('simultaneous episode changes', () => {
     else expect(book.body.violations[0].rule).toBe('R3_EPISODE');
     expect((await a.history(patientId)).filter((r) => r.status === 'scheduled')).toEqual([]);
   });
+
+  it('an edit racing a close either lands before it or is refused as closed', async () => {
+    // Repeated: the interleaving differs run to run, and any one bad order is a failure.
+    for (let i = 0; i < 20; i++) {
+      const { episodeId } = await a.patientWithEpisode();
+      const [close, patch] = await Promise.all([
+        a.call('POST', `/v1/episodes/${episodeId}/close`, { reason: 'resolved' }),
+        a.call('PATCH', `/v1/episodes/${episodeId}`, { severity: 'severe' }),
+      ]);
+      expect(close.status).toBe(200);
+      if (patch.status === 200) {
+        expect(patch.body.status).toBe('open');
+        expect(close.body.severity).toBe('severe');
+      } else {
+        expect(patch.body.code).toBe('EPISODE.CLOSED');
+        expect(close.body.severity).toBe('moderate');
+      }
+    }
+  });
 });
 
 describe('when the database constraint catches the conflict', () => {
