@@ -103,6 +103,24 @@ describe('searching', () => {
     expect([...seen].sort()).toEqual([...ids].sort());
   });
 
+  it('walks names that differ only in case, accents and punctuation exactly once', async () => {
+    const given = tag();
+    const families = ['adams', 'Adams', 'ADAMS', 'Ádams', 'Adams-Smith', "O'Brien", 'obrien', 'Zed', 'zed', 'Øster'];
+    const ids: string[] = [];
+    for (const familyName of families) ids.push((await a.patient({ givenName: given, familyName })).id);
+    for (const limit of [1, 3]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: any = await search(given, `&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        seen.push(...page.items.map((p: { id: string }) => p.id));
+        cursor = page.nextCursor;
+      } while (cursor && seen.length <= families.length);
+      expect(seen).toHaveLength(families.length);
+      expect([...seen].sort()).toEqual([...ids].sort());
+    }
+  });
+
   it('walks the whole unfiltered list without duplicates', async () => {
     const all: string[] = [];
     let cursor: string | null = null;
