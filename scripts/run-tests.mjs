@@ -1,6 +1,6 @@
 // `npm test`: the whole suite with the process in UTC, then the scheduling suites again with a process
 // zone far from the clinic's (Pacific/Auckland), so no code path may lean on the machine's zone.
-// Ends with one line "N passed, N failed, N skipped" totalled over both runs.
+// Then the dashboard's component tests. Ends with one line "N passed, N failed, N skipped" totalled over all runs.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 
@@ -9,6 +9,8 @@ mkdirSync('test-results', { recursive: true });
 const runs = [
   { tz: 'UTC', out: 'test-results/vitest-utc.json', args: extra },
   { tz: 'Pacific/Auckland', out: 'test-results/vitest-auckland.json', args: extra.length ? extra : ['test/unit', 'test/api/scheduling'] },
+  // The dashboard's component tests (jsdom), in a zone far from the clinic's.
+  ...(extra.length ? [] : [{ tz: 'Pacific/Auckland', out: 'test-results/vitest-web.json', args: ['--config', 'web/vitest.config.ts'] }]),
 ];
 let passed = 0;
 let failed = 0;

@@ -73,7 +73,7 @@ export function InjectionTimeline({ items, today }: { items: HistoryItem[]; toda
 
   return (
     <figure className="timeline">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="tl-title tl-desc" preserveAspectRatio="xMidYMid meet">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="tl-title" aria-describedby="tl-desc" preserveAspectRatio="xMidYMid meet">
         <title id="tl-title">Injection timeline</title>
         <desc id="tl-desc">{describe}</desc>
         {/* pain scale */}

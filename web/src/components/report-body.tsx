@@ -26,6 +26,7 @@ export function isEmptySection(v: unknown): boolean {
   if (v === null || v === undefined) return true;
   if (Array.isArray(v)) return v.length === 0;
   if (isRecord(v)) {
+    if (typeof v.ok === 'boolean') return v.ok;
     const values = Object.values(v);
     const findings = values.filter((x) => Array.isArray(x) || isRecord(x));
     return findings.length > 0 ? findings.every(isEmptySection) : values.every((x) => x === 0 || x === null || x === false);
@@ -96,7 +97,8 @@ export function ReportBody({ report }: { report: Record<string, unknown> }) {
       {integrity.length === 0 ? null : integrity.map(([k, v]) => (
         <section key={k} className={`card integrity ${isEmptySection(v) ? 'clean' : 'problems'}`} aria-labelledby={`sec-${k}`}>
           <h2 id={`sec-${k}`}>{humanize(k)}</h2>
-          {isEmptySection(v) ? <p className="integrity-ok">No integrity problems found.</p> : <IntegrityBody value={v} />}
+          {isEmptySection(v) ? <p className="integrity-ok">No integrity problems found.</p> : <p className="integrity-bad">Integrity problems found: see below.</p>}
+          <IntegrityBody value={v} />
         </section>
       ))}
       {scalars.length > 0 && <div className="card"><Facts entries={scalars} /></div>}
@@ -107,14 +109,14 @@ export function ReportBody({ report }: { report: Record<string, unknown> }) {
 
 function IntegrityBody({ value }: { value: Json }) {
   if (Array.isArray(value)) return <Table rows={value} caption="Integrity problems" />;
-  if (isRecord(value)) {
-    return (
-      <>
-        {Object.entries(value).map(([k, v]) =>
-          isScalar(v) ? <Facts key={k} entries={[[k, v]]} /> : <Section key={k} name={k} value={v} depth={1} />,
-        )}
-      </>
-    );
-  }
-  return <p>{cell(value)}</p>;
+  if (!isRecord(value)) return <p>{cell(value)}</p>;
+  // `ok` is said in words above; empty lists of findings add nothing.
+  const shown = Object.entries(value).filter(([k, v]) => k !== 'ok' && !(Array.isArray(v) && v.length === 0));
+  return (
+    <>
+      {shown.map(([k, v]) =>
+        isScalar(v) ? <Facts key={k} entries={[[k, v]]} /> : <Section key={k} name={k} value={v} depth={1} />,
+      )}
+    </>
+  );
 }
