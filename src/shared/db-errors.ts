@@ -23,7 +23,9 @@ export function sqlState(err: unknown): string | undefined {
 export const isExclusionViolation = (err: unknown) => sqlState(err) === '23P01';
 export const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'P1001', 'P1017', 'P2024']);
+// P2028 (transaction API error): Prisma could not start, use or end a transaction — its connection
+// died under it, or it waited past maxWait/timeout because the database is down or saturated.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 
 /** True when the database cannot be reached (down, restarting, pool exhausted by an outage). */
 export function isConnectionError(err: unknown): boolean {
@@ -34,10 +36,24 @@ export function isConnectionError(err: unknown): boolean {
   if (state && (state.startsWith('08') || state.startsWith('57P'))) return true;
   if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|terminating connection|the database system is (starting up|shutting down)|Can't reach database/i.test(msg)) {
+  // pg's own messages: a pooled client whose socket broke answers "… and is not queryable".
+  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database|is not queryable|not currently accepting connections|too many clients|Transaction already closed|Unable to start a transaction/i.test(msg)) {
     return true;
   }
   const causeKind = (e.cause as { kind?: unknown } | undefined)?.kind;
   if (causeKind === 'DatabaseNotReachable' || causeKind === 'ConnectionClosed' || causeKind === 'SocketTimeout') return true;
   return e.cause !== undefined && e.cause !== err ? isConnectionError(e.cause) : false;
+}
+
+/** SQLSTATEs of a request that may well succeed if sent again: serialization failure and deadlock
+ * (class 40), statement timeout (57014) and insufficient resources such as too many connections (53). */
+const RETRYABLE_STATES = /^(40001|40P01|57014|53\d{3})$/;
+
+/** The database cannot serve this request now (down, restarting, saturated, or a retryable conflict):
+ * the answer is 503 with Retry-After, never a 500. */
+export function isTransientDatabaseError(err: unknown): boolean {
+  if (isConnectionError(err)) return true;
+  const state = sqlState(err);
+  if (state && RETRYABLE_STATES.test(state)) return true;
+  return (err as { code?: unknown } | null)?.code === 'P2034'; // Prisma: write conflict or deadlock, retry
 }

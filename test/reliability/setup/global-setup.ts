@@ -1,0 +1,60 @@
+// Migrates one template database for the reliability run; each test clones it. Uses DATABASE_URL's
+// server when set (its database name must contain "test"), else an embedded PostgreSQL of its own.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbedded, type EmbeddedDatabase } from '../../../src/db/embedded.ts';
+import { migrate } from '../../../src/db/migrate.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    relServerUrl: string;
+    relTemplateDb: string;
+  }
+}
+
+/** Port of the embedded server used when DATABASE_URL is unset (the reliability range 55400-55499). */
+const EMBEDDED_PORT = 55400;
+
+let embedded: EmbeddedDatabase | undefined;
+let embeddedDir: string | undefined;
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+export async function setup(project: TestProject): Promise<void> {
+  let serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const name = decodeURIComponent(new URL(serverUrl).pathname.slice(1));
+    if (!name.includes('test')) throw new Error(`Refusing to run against database "${name}": its name must contain "test"`);
+  } else {
+    embeddedDir = await mkdtemp(join(tmpdir(), 'esi-rel-pg-'));
+    await chmod(embeddedDir, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
+    embedded = await startEmbedded({ dataDir: embeddedDir, database: 'esi_rel_test', port: EMBEDDED_PORT });
+    serverUrl = embedded.url;
+  }
+  const templateDb = 'esi_reltest_tpl';
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    // Leftovers of an interrupted run.
+    const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, 'esi_reltest_')`);
+    for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${templateDb}"`);
+  } finally {
+    await admin.end();
+  }
+  await migrate(withDatabase(serverUrl, templateDb));
+  project.provide('relServerUrl', serverUrl);
+  project.provide('relTemplateDb', templateDb);
+}
+
+export async function teardown(): Promise<void> {
+  await embedded?.stop();
+  if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
+}
