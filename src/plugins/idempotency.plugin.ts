@@ -13,7 +13,7 @@ const TTL_HOURS = 24;
 /** An in-flight record older than this belongs to a request whose process died; a retry may take it over. */
 const STALE_IN_FLIGHT_SECONDS = 60;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-const PURGE_EVERY_MS = 60 * 60_000;
+const PURGE_EVERY_MS = 15 * 60_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,7 +70,6 @@ export default fp<{ db: Database }>(
     };
     const timer = setInterval(purge, PURGE_EVERY_MS);
     timer.unref();
-    app.addHook('onReady', async () => purge());
     app.addHook('onClose', async () => clearInterval(timer));
 
     app.addHook('preHandler', async (request, reply) => {

@@ -4,7 +4,26 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import { allowedRoles } from './access-policy.ts';
+import { allowedRoles, isApiRoute } from './access-policy.ts';
+
+/** Documents the optional Idempotency-Key header (the plugin reads it; no route schema declares it). */
+function withIdempotencyKey(headers: unknown): Record<string, unknown> {
+  const base = (headers ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown> };
+  return {
+    ...base,
+    type: 'object',
+    properties: {
+      ...base.properties,
+      'idempotency-key': {
+        type: 'string',
+        minLength: 1,
+        maxLength: 257,
+        description:
+          'IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key.',
+      },
+    },
+  };
+}
 
 export default fp(
   async (app: FastifyInstance, opts: { version: string }) => {
@@ -25,13 +44,16 @@ export default fp(
       transformObject: jsonSchemaTransformObject,
       transform: (input) => {
         const out = jsonSchemaTransform(input);
-        const roles = allowedRoles(String(input.route.method), input.url);
-        if (input.url.startsWith('/v1') && roles) {
+        const method = String(input.route.method);
+        if (isApiRoute(input.url)) {
+          // A /v1 route missing from the policy is refused to every role; the document says so too.
+          const roles = allowedRoles(method, input.url) ?? [];
           const schema = out.schema as Record<string, unknown>;
           schema.security = [{ bearer: [] }];
           schema['x-roles'] = roles;
           const desc = typeof schema.description === 'string' ? `${schema.description}\n\n` : '';
-          schema.description = `${desc}Roles: ${roles.join(', ')}.`;
+          schema.description = `${desc}Roles: ${roles.length ? roles.join(', ') : 'none'}.`;
+          if (method === 'POST') schema.headers = withIdempotencyKey(schema.headers);
         }
         return out;
       },

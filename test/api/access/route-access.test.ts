@@ -157,7 +157,7 @@ describe('the order of checks', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('declares the bearer scheme and, on each /v1 operation, that scheme and the roles SPEC gives it', async () => {
+  it('declares the bearer scheme and, on each /v1 operation, that scheme, the roles SPEC gives it and (POST) the Idempotency-Key header', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const seen: string[] = [];
@@ -172,6 +172,11 @@ describe('the OpenAPI document', () => {
         expect({ route, security: op.security }).toEqual({ route, security: [{ bearer: [] }] });
         expect({ route, roles: [...op['x-roles']].sort() }).toEqual({ route, roles: [...(EXPECTED[route] ?? ['missing'])].sort() });
         expect(op.description).toContain('Roles:');
+        if (method === 'post') {
+          const header = (op.parameters ?? []).find((p: { in: string; name: string }) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+          expect({ route, idempotencyKey: header?.required ?? false }).toEqual({ route, idempotencyKey: false });
+          expect({ route, documented: header !== undefined }).toEqual({ route, documented: true });
+        }
       }
     }
     expect(seen.sort()).toEqual(Object.keys(EXPECTED).sort());
