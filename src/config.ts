@@ -19,7 +19,13 @@ const envSchema = z.object({
     .string()
     .default('America/New_York')
     .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone name such as America/New_York'),
-  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  // A bearer token (RFC 6750 b64token): any other character could never be sent in the header.
+  ADMIN_API_KEY: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(200, 'must be at most 200 characters')
+    .regex(/^[A-Za-z0-9_\-.~+/=]+$/, 'must use only letters, digits and - . _ ~ + / =')
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   REPORT_SCHEDULER: z.enum(['on', 'off']).default('on'),

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.ts';
 import { ADMIN_KEY, createTestApp, factories, type TestApp } from '../../helpers/app.ts';
 import { bearer, secondInstance, sqlClient } from './support.ts';
 
@@ -52,6 +53,15 @@ describe('issuing keys', () => {
     expect((await me(ADMIN_KEY)).json()).toMatchObject({ role: 'admin', name: 'bootstrap-admin' });
     const { rows } = await sql.query('SELECT count(*)::int AS n FROM api_keys WHERE role = $1 AND name = $2', ['admin', 'bootstrap-admin']);
     expect(rows[0].n).toBe(0);
+  });
+});
+
+describe('ADMIN_API_KEY', () => {
+  it('is refused at start when it could never be sent as a bearer token', () => {
+    for (const bad of ['has spaces in it, sixteen+', 'quote"in-the-middle-key', 'ümlaut-admin-key-0001']) {
+      expect(() => loadConfig({ ADMIN_API_KEY: bad })).toThrow(/ADMIN_API_KEY: must use only/);
+    }
+    expect(loadConfig({ ADMIN_API_KEY: 'Abc-123_xyz.~+/=0' }).adminApiKey).toBe('Abc-123_xyz.~+/=0');
   });
 });
 
