@@ -72,7 +72,8 @@ export async function abandonStaleScheduledRuns(q: Queryable, date: string): Pro
   );
 }
 
-export async function anyScheduledRunSucceeded(q: Queryable): Promise<boolean> {
-  const { rowCount } = await q.query(`SELECT 1 FROM report_runs WHERE trigger = 'scheduled' AND status = 'succeeded' LIMIT 1`);
-  return (rowCount ?? 0) > 0;
+/** The first date the scheduler ever produced successfully; null on a new installation. */
+export async function firstScheduledDate(q: Queryable): Promise<string | null> {
+  const { rows } = await q.query<{ d: string | null }>(`SELECT min("reportDate")::text AS d FROM report_runs WHERE trigger = 'scheduled' AND status = 'succeeded'`);
+  return rows[0]?.d ?? null;
 }

@@ -42,14 +42,15 @@ export function latestDueDate(now: Date, zone: string): string {
   return reportDueAt(yesterday, zone).getTime() <= now.getTime() ? yesterday : addDaysIso(today, -2);
 }
 
-/** The dates to produce now: every date of the last `maxDays` nights up to the latest due one that has
- * no successful scheduled run yet. A clinic whose scheduler never ran starts with the latest only. */
-export function datesToProduce(latestDue: string, done: ReadonlySet<string>, maxDays: number, everRan: boolean): string[] {
-  if (!everRan) return done.has(latestDue) ? [] : [latestDue];
+/** The dates to produce now: the nights of the last `maxDays` up to the latest due one that have no
+ * successful scheduled run yet, but none before the first night the scheduler ever produced (a new
+ * installation starts with the latest due date; nights before it were not missed). */
+export function datesToProduce(latestDue: string, done: ReadonlySet<string>, maxDays: number, firstProduced: string | null): string[] {
+  if (firstProduced === null) return done.has(latestDue) ? [] : [latestDue];
   const out: string[] = [];
   for (let k = maxDays - 1; k >= 0; k--) {
     const d = addDaysIso(latestDue, -k);
-    if (!done.has(d)) out.push(d);
+    if (d >= firstProduced && !done.has(d)) out.push(d);
   }
   return out;
 }

@@ -11,7 +11,7 @@ import type { Database } from '../../db/prisma.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
 import { APP_VERSION } from '../../version.ts';
 import { produceReport } from './report-producer.ts';
-import { abandonStaleScheduledRuns, anyScheduledRunSucceeded, insertRun, scheduledDatesDone, scheduledRunSucceeded } from './report-runs.repository.ts';
+import { abandonStaleScheduledRuns, firstScheduledDate, insertRun, scheduledDatesDone, scheduledRunSucceeded } from './report-runs.repository.ts';
 import { addDaysIso, datesToProduce, latestDueDate } from './report-schedule.rules.ts';
 
 /** First key of the two-int advisory lock; the second is the report date as a day number. */
@@ -83,12 +83,12 @@ export function createReportScheduler(opts: SchedulerOptions) {
     const now = clock();
     const latest = latestDueDate(now, zone);
     if (upToDate === latest || now.getTime() < retryAt) return [];
-    const [done, everRan] = await Promise.all([
+    const [done, first] = await Promise.all([
       scheduledDatesDone(db.pool, addDaysIso(latest, -(catchUp - 1)), latest),
-      anyScheduledRunSucceeded(db.pool),
+      firstScheduledDate(db.pool),
     ]);
     const results: ScheduledOutcome[] = [];
-    for (const date of datesToProduce(latest, done, catchUp, everRan)) {
+    for (const date of datesToProduce(latest, done, catchUp, first)) {
       if (stopped) break;
       try {
         results.push(await produceScheduled(date));
