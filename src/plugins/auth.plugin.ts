@@ -77,10 +77,14 @@ async function identify(request: FastifyRequest, opts: AuthOptions): Promise<str
     request.actor = { id: BOOTSTRAP_ADMIN_ID, name: 'bootstrap-admin', role: 'admin' };
     return key;
   }
-  const row = await opts.db.prisma.apiKey.findUnique({
-    where: { keyHash: hashKey(key) },
-    select: { id: true, name: true, role: true, revokedAt: true },
+  // Every request pays this lookup, so it is one prepared statement on the unique keyHash index rather
+  // than a Prisma query (same row, a fraction of the CPU).
+  const { rows } = await opts.db.pool.query<{ id: string; name: string; role: Role; revokedAt: Date | null }>({
+    name: 'auth-api-key',
+    text: 'SELECT id, name, role, "revokedAt" FROM api_keys WHERE "keyHash" = $1',
+    values: [hashKey(key)],
   });
+  const row = rows[0];
   if (!row || row.revokedAt) {
     request.authFailure = 'The API key is not valid or has been revoked';
     return undefined;

@@ -1,12 +1,13 @@
 // Read side of scheduling: eligibility, a patient's history and a day's schedule. Each read of patient
-// data writes its audit event before the answer leaves.
+// data writes its audit event before the answer leaves: in the same SQL statement as the read (see
+// injection-reads.repository.ts), since these are the screens front-desk software polls.
 import type { Deps } from '../../deps.ts';
-import { writeAudit, type RequestContext } from '../audit/audit.repository.ts';
+import type { RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
-import { isoToDate, todayIn } from '../../shared/dates.ts';
-import { episodeSelect, toEpisodeFacts } from '../episodes/episodes.repository.ts';
+import { todayIn } from '../../shared/dates.ts';
 import { earliestEligibleDate, evaluateBooking, withDaysSincePrevious } from './injection.rules.ts';
-import { injectionSelect, patientInjectionFacts, toInjectionDto } from './injections.repository.ts';
+import { eligibilityFacts, historyRows, scheduleRows } from './injection-reads.repository.ts';
+import { toInjectionDto } from './injections.repository.ts';
 
 export class InjectionReadsService {
   constructor(private readonly deps: Deps) {}
@@ -16,18 +17,11 @@ export class InjectionReadsService {
   }
 
   async eligibility(ctx: RequestContext, patientId: string, on: string | undefined) {
-    const prisma = this.deps.db.prisma;
     const date = on ?? todayIn(this.zone, this.deps.clock());
-    const patient = await prisma.patient.findUnique({
-      where: { id: patientId },
-      select: { id: true, episodes: { where: { status: 'open' }, select: episodeSelect, take: 1 } },
-    });
-    if (!patient) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
-    const injections = await patientInjectionFacts(prisma, patientId);
-    const ep = patient.episodes[0];
-    const input = { patientId, episode: ep ? toEpisodeFacts(ep) : null, injections, localDate: date };
+    const facts = await eligibilityFacts(this.deps.db.pool, ctx, patientId);
+    if (!facts) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
+    const input = { patientId, episode: facts.episode, injections: facts.injections, localDate: date };
     const violations = evaluateBooking(input);
-    await writeAudit(prisma, ctx, { action: 'eligibility.read', entityType: 'patient', entityId: patientId, patientId });
     return {
       eligible: violations.length === 0,
       on: date,
@@ -37,30 +31,14 @@ export class InjectionReadsService {
   }
 
   async history(ctx: RequestContext, patientId: string) {
-    const prisma = this.deps.db.prisma;
-    const patient = await prisma.patient.findUnique({
-      where: { id: patientId },
-      select: {
-        id: true,
-        injections: { select: { ...injectionSelect, episode: { select: { region: true } } }, orderBy: [{ localDate: 'asc' }, { scheduledAt: 'asc' }] },
-      },
-    });
-    if (!patient) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
-    const items = withDaysSincePrevious(
-      patient.injections.map((r) => ({ ...toInjectionDto(r), region: r.episode.region })),
-    );
-    await writeAudit(prisma, ctx, { action: 'injection.history.read', entityType: 'patient', entityId: patientId, patientId });
+    const rows = await historyRows(this.deps.db.pool, ctx, patientId);
+    if (!rows) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
+    const items = withDaysSincePrevious(rows.map((r) => ({ ...toInjectionDto(r), region: r.region })));
     return { patientId, timeZone: this.zone, items };
   }
 
   async schedule(ctx: RequestContext, date: string) {
-    const prisma = this.deps.db.prisma;
-    const rows = await prisma.injection.findMany({
-      where: { localDate: isoToDate(date) },
-      orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
-      select: { ...injectionSelect, patient: { select: { id: true, mrn: true, givenName: true, familyName: true } } },
-    });
-    await writeAudit(prisma, ctx, rows.map((r) => ({ action: 'schedule.read', entityType: 'injection', entityId: r.id, patientId: r.patientId })));
+    const rows = await scheduleRows(this.deps.db.pool, ctx, date);
     return { date, timeZone: this.zone, items: rows.map((r) => ({ ...toInjectionDto(r), patient: r.patient })) };
   }
 }

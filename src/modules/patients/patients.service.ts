@@ -5,10 +5,11 @@ import { AppError } from '../../shared/errors.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
 import { dateToIso, isoToDate, todayIn } from '../../shared/dates.ts';
 import { decodeCursor, encodeCursor } from '../../shared/schemas.ts';
-import { episodeSelect, toEpisodeDto, toEpisodeFacts } from '../episodes/episodes.repository.ts';
+import { toEpisodeDto, toEpisodeFacts } from '../episodes/episodes.repository.ts';
 import { clinicalFlags } from '../injections/flags.rules.ts';
-import { injectionSelect, toInjectionDto } from '../injections/injections.repository.ts';
+import { toInjectionDto } from '../injections/injections.repository.ts';
 import { patientSelect, searchWhere, toPatientDto } from './patients.repository.ts';
+import { patientDetailRows } from './patient-detail.repository.ts';
 
 interface Demographics {
   givenName?: string | undefined;
@@ -82,18 +83,12 @@ export class PatientsService {
   }
 
   async detail(ctx: RequestContext, id: string) {
-    const prisma = this.deps.db.prisma;
     const now = this.deps.clock();
-    const row = await prisma.patient.findUnique({
-      where: { id },
-      select: {
-        ...patientSelect,
-        episodes: { where: { status: 'open' }, select: episodeSelect, take: 1 },
-        injections: { select: { ...injectionSelect, episode: { select: { region: true } } }, orderBy: { scheduledAt: 'asc' } },
-      },
-    });
-    if (!row) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
-    const openEpisode = row.episodes[0] ?? null;
+    // One round trip: the read and its audit row (patient-detail.repository.ts).
+    const found = await patientDetailRows(this.deps.db.pool, ctx, id);
+    if (!found) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
+    const row = { ...found.patient, injections: found.injections };
+    const openEpisode = found.openEpisode;
     const completed = row.injections.filter((i) => i.status === 'completed');
     const last = completed[completed.length - 1] ?? null;
     const next = row.injections.find((i) => i.status === 'scheduled' && i.scheduledAt >= now) ?? null;
@@ -102,7 +97,6 @@ export class PatientsService {
       injections: row.injections.map((i) => ({ id: i.id, episodeId: i.episodeId, region: i.episode.region, localDate: dateToIso(i.localDate), status: i.status, percentImprovement: i.percentImprovement })),
       today: todayIn(this.deps.config.clinicTimeZone, now),
     });
-    await writeAudit(prisma, ctx, { action: 'patient.read', entityType: 'patient', entityId: id, patientId: id });
     return {
       ...toPatientDto(row),
       openEpisode: openEpisode ? toEpisodeDto(openEpisode) : null,

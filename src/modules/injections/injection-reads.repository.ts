@@ -1,0 +1,98 @@
+// The hot reads (eligibility, history, a day's schedule) as one raw SQL statement each: the read and its
+// audit-row insert travel in a single round trip (a data-modifying CTE commits with the statement, so
+// the audit row is durable before the answer leaves, as with writeAudit). Named statements are
+// prepared once per pooled connection. Dates are selected as text and turned into the UTC-midnight Dates
+// Prisma returns, so the same DTO mappers serve both paths. No rules here.
+import type pg from 'pg';
+import { AUDIT_ACTOR_PARAMS, AUDIT_INSERT, auditActorValues } from '../audit/audit-sql.ts';
+import type { RequestContext } from '../audit/audit.repository.ts';
+import { isoToDate } from '../../shared/dates.ts';
+import type { EpisodeFacts, InjectionFacts, InjectionStatus, NeurologicalSign, Severity } from './injection.rules.ts';
+import type { InjectionRow } from './injections.repository.ts';
+
+/** The columns of injectionSelect, dates as text. */
+export const INJECTION_COLUMNS = `i.id, i."patientId", i."episodeId", i."scheduledAt", to_char(i."localDate", 'YYYY-MM-DD') AS "localDate",
+  i.level, i.approach, i.side, i.status, i."performedAt", i."cancelReason", i."painBefore", i."painAfter", i."percentImprovement",
+  to_char(i."assessedOn", 'YYYY-MM-DD') AS "assessedOn", i."createdAt", i."updatedAt"`;
+
+export type InjectionTextRow = Omit<InjectionRow, 'localDate' | 'assessedOn'> & { localDate: string; assessedOn: string | null };
+
+export const toInjectionRow = (r: InjectionTextRow): InjectionRow => ({
+  ...r,
+  localDate: isoToDate(r.localDate),
+  assessedOn: r.assessedOn === null ? null : isoToDate(r.assessedOn),
+});
+
+export const ELIGIBILITY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uuid),
+  a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'eligibility.read', 'patient', p.id::text, p.id FROM p)
+  SELECT e.id AS "episodeId", e."patientId" AS "episodePatientId", e.status AS "episodeStatus",
+         to_char(e."conservativeCareStartedOn", 'YYYY-MM-DD') AS "startedOn", e.severity, e."neurologicalSigns"::text[] AS signs,
+         i.id AS "injectionId", to_char(i."localDate", 'YYYY-MM-DD') AS "localDate", i.status
+    FROM p LEFT JOIN episodes e ON e."patientId" = p.id AND e.status = 'open'
+           LEFT JOIN injections i ON i."patientId" = p.id
+   ORDER BY i."localDate"`;
+
+interface EligibilityRow {
+  episodeId: string | null;
+  episodePatientId: string;
+  episodeStatus: 'open' | 'closed';
+  startedOn: string;
+  severity: Severity;
+  signs: NeurologicalSign[];
+  injectionId: string | null;
+  localDate: string;
+  status: InjectionStatus;
+}
+
+export interface EligibilityFacts {
+  episode: EpisodeFacts | null;
+  injections: InjectionFacts[];
+}
+
+/** The open episode and every injection of the patient, auditing the read; null when no such patient. */
+export async function eligibilityFacts(pool: pg.Pool, ctx: RequestContext, patientId: string): Promise<EligibilityFacts | null> {
+  const { rows } = await pool.query<EligibilityRow>({ name: 'hot-eligibility', text: ELIGIBILITY_SQL, values: [patientId, ...auditActorValues(ctx)] });
+  const first = rows[0];
+  if (!first) return null;
+  const episode: EpisodeFacts | null = first.episodeId === null ? null : {
+    id: first.episodeId,
+    patientId: first.episodePatientId,
+    status: first.episodeStatus,
+    conservativeCareStartedOn: first.startedOn,
+    severity: first.severity,
+    neurologicalSigns: first.signs,
+  };
+  const injections = rows.filter((r) => r.injectionId !== null).map((r) => ({ id: r.injectionId!, localDate: r.localDate, status: r.status }));
+  return { episode, injections };
+}
+
+export const HISTORY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uuid),
+  a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'injection.history.read', 'patient', p.id::text, p.id FROM p)
+  SELECT ${INJECTION_COLUMNS}, e.region
+    FROM p LEFT JOIN injections i ON i."patientId" = p.id LEFT JOIN episodes e ON e.id = i."episodeId"
+   ORDER BY i."localDate", i."scheduledAt"`;
+
+/** The patient's injections oldest first with their episode's region, auditing the read; null when no such patient. */
+export async function historyRows(pool: pg.Pool, ctx: RequestContext, patientId: string): Promise<(InjectionRow & { region: string })[] | null> {
+  const { rows } = await pool.query<(InjectionTextRow & { region: string }) | { id: null }>({ name: 'hot-history', text: HISTORY_SQL, values: [patientId, ...auditActorValues(ctx)] });
+  if (rows.length === 0) return null;
+  return rows.filter((r): r is InjectionTextRow & { region: string } => r.id !== null).map((r) => ({ ...toInjectionRow(r), region: r.region }));
+}
+
+export const SCHEDULE_SQL = `WITH r AS (
+    SELECT ${INJECTION_COLUMNS}, p.mrn, p."givenName", p."familyName"
+      FROM injections i JOIN patients p ON p.id = i."patientId" WHERE i."localDate" = $1::date),
+  a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'schedule.read', 'injection', r.id::text, r."patientId" FROM r ORDER BY r."scheduledAt", r.id)
+  SELECT * FROM r ORDER BY "scheduledAt", id`;
+
+export type ScheduleRow = InjectionRow & { patient: { id: string; mrn: string; givenName: string; familyName: string } };
+
+/** The day's injections with patient names; one audit row per injection shown, as the Prisma path wrote. */
+export async function scheduleRows(pool: pg.Pool, ctx: RequestContext, date: string): Promise<ScheduleRow[]> {
+  const { rows } = await pool.query<InjectionTextRow & { mrn: string; givenName: string; familyName: string }>({
+    name: 'hot-schedule',
+    text: SCHEDULE_SQL,
+    values: [date, ...auditActorValues(ctx)],
+  });
+  return rows.map((r) => ({ ...toInjectionRow(r), patient: { id: r.patientId, mrn: r.mrn, givenName: r.givenName, familyName: r.familyName } }));
+}
