@@ -8,10 +8,15 @@ export const IsoDate = z
   .refine(isIsoDate, 'must be a real calendar date')
   .meta({ example: '2027-02-15' });
 
-/** An instant with an explicit offset or Z; a naive local time is ambiguous and refused. */
-export const Instant = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset or Z, e.g. 2027-02-15T09:00:00-05:00' })
-  .meta({ example: '2027-02-15T09:00:00-05:00' });
+/** An instant with an explicit offset or Z (seconds optional); a naive local time is ambiguous and refused. */
+const withSeconds = z.iso.datetime({ offset: true });
+const minutesOnly = z.iso.datetime({ offset: true, precision: -1 });
+export const Instant = z
+  .string()
+  .refine((v) => withSeconds.safeParse(v).success || minutesOnly.safeParse(v).success, {
+    message: 'must be an ISO 8601 instant with an offset or Z, e.g. 2027-02-15T09:00:00-05:00',
+  })
+  .meta({ format: 'date-time', example: '2027-02-15T09:00:00-05:00' });
 
 export const Uuid = z.uuid({ message: 'must be a UUID' });
 export const IdParams = z.object({ id: Uuid });

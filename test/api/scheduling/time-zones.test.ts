@@ -25,6 +25,17 @@ describe('instants and clinic dates (America/New_York)', () => {
     expect((await a.history(patientId))[0]).toMatchObject({ localDate: '2027-02-15', status: 'scheduled' });
   });
 
+  it('accepts an instant given to the minute, and refuses offsets or dates that do not parse', async () => {
+    const { patientId, episodeId } = await a.exemptPatient();
+    const r = await a.book(patientId, episodeId, '2027-02-15T09:00-05:00');
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ scheduledAt: '2027-02-15T14:00:00.000Z', localDate: '2027-02-15' });
+    const other = await a.exemptPatient();
+    expectValidation(await a.book(other.patientId, other.episodeId, '2027-02-15 09:00:00Z'), 'scheduledAt');
+    expectValidation(await a.book(other.patientId, other.episodeId, '2027-02-30T09:00:00Z'), 'scheduledAt');
+    expectValidation(await a.book(other.patientId, other.episodeId, '2027-02-15T09:00:00+25:00'), 'scheduledAt');
+  });
+
   it('gives an instant the clinic date, which may differ from its UTC date', async () => {
     const { patientId, episodeId } = await a.exemptPatient();
     const r = await a.book(patientId, episodeId, '2027-03-01T03:30:00Z');
