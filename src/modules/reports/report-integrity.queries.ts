@@ -62,17 +62,22 @@ export async function r1WithoutExemption(q: Queryable, limit: number) {
 // scheduled is an appointment nobody resolved), and nothing completed may be dated after the day the
 // episode was closed (clinic-local date of closedAt).
 export async function closedEpisodeInjections(q: Queryable, zone: string, limit: number) {
+  // Hits are found first (hash join, the close date computed once per episode), then named and sorted:
+  // ordering the whole join by MRN lured the planner into a nested loop over every injection.
   const { rows } = await q.query(
-    `SELECT i.id::text AS "injectionId", p.mrn, e.id::text AS "episodeId", i.status::text AS status, i."localDate"::text AS "localDate",
-            ((e."closedAt" AT TIME ZONE $1)::date)::text AS "episodeClosedOn",
-            CASE WHEN i.status = 'scheduled' THEN 'SCHEDULED_ON_CLOSED_EPISODE' ELSE 'DATED_AFTER_EPISODE_CLOSED' END AS problem,
+    `WITH closed AS MATERIALIZED (
+       SELECT id, ("closedAt" AT TIME ZONE $1)::date AS closed_on FROM episodes WHERE status = 'closed'
+     ), hits AS MATERIALIZED (
+       SELECT i.id, i."patientId", i."episodeId", i.status, i."localDate", c.closed_on
+         FROM closed c JOIN injections i ON i."episodeId" = c.id
+        WHERE i.status = 'scheduled' OR (i.status = 'completed' AND i."localDate" > c.closed_on)
+     )
+     SELECT h.id::text AS "injectionId", p.mrn, h."episodeId"::text AS "episodeId", h.status::text AS status, h."localDate"::text AS "localDate",
+            h.closed_on::text AS "episodeClosedOn",
+            CASE WHEN h.status = 'scheduled' THEN 'SCHEDULED_ON_CLOSED_EPISODE' ELSE 'DATED_AFTER_EPISODE_CLOSED' END AS problem,
             count(*) OVER ()::int AS total
-       FROM episodes e
-       JOIN injections i ON i."episodeId" = e.id
-       JOIN patients p ON p.id = i."patientId"
-      WHERE e.status = 'closed'
-        AND (i.status = 'scheduled' OR (i.status = 'completed' AND i."localDate" > (e."closedAt" AT TIME ZONE $1)::date))
-      ORDER BY p.mrn, i."localDate", i.id
+       FROM hits h JOIN patients p ON p.id = h."patientId"
+      ORDER BY p.mrn, h."localDate", h.id
       LIMIT $2`,
     [zone, limit],
   );
@@ -82,47 +87,41 @@ export async function closedEpisodeInjections(q: Queryable, zone: string, limit:
 // Changes without their audit row. Each row's state implies events that must exist: every patient a
 // 'patient.create'; every episode an 'episode.create', a closed one also 'episode.close'; every
 // injection an 'injection.book', plus the event of the status it reached and 'injection.outcome' once
-// an outcome is recorded. Events seen per entity are folded into a bit mask in one pass.
+// an outcome is recorded. Each required event is one anti-join over the (action, entityId) index,
+// counted on its own first: a plain count runs as a parallel hash anti-join, and on a healthy clinic
+// every count is zero, so the listing query (one pass more) runs only when something is missing.
+const REQUIRED_EVENTS: [entity: string, action: string, from: string, where: string][] = [
+  ['injection', 'injection.book', 'injections', 'true'],
+  ['injection', 'injection.complete', 'injections', `t.status = 'completed'`],
+  ['injection', 'injection.cancel', 'injections', `t.status = 'cancelled'`],
+  ['injection', 'injection.no_show', 'injections', `t.status = 'no_show'`],
+  ['injection', 'injection.outcome', 'injections', `t."assessedOn" IS NOT NULL`],
+  ['episode', 'episode.create', 'episodes', 'true'],
+  ['episode', 'episode.close', 'episodes', `t.status = 'closed'`],
+  ['patient', 'patient.create', 'patients', 'true'],
+];
+
+const missing = ([, action, from, where]: (typeof REQUIRED_EVENTS)[number]) =>
+  `FROM ${from} t WHERE ${where} AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.action = '${action}' AND a."entityId" = t.id::text)`;
+
 export async function auditGaps(q: Queryable, limit: number) {
+  const counts: number[] = [];
+  for (const required of REQUIRED_EVENTS) {
+    counts.push((await q.query<{ n: number }>(`SELECT count(*)::int AS n ${missing(required)}`)).rows[0]?.n ?? 0);
+  }
+  const count = counts.reduce((a, b) => a + b, 0);
+  if (count === 0) return { count, items: [] };
+  const parts = REQUIRED_EVENTS.flatMap((required, k) => {
+    const [entity, action, from] = required;
+    return counts[k] ? [`SELECT '${entity}' AS "entityType", t.id::text AS "entityId", ${from === 'patients' ? 't.id' : 't."patientId"'} AS "patientId", '${action}' AS action, ${k} AS ord ${missing(required)}`] : [];
+  });
   const { rows } = await q.query(
-    `WITH inj_seen AS (
-       SELECT "entityId", bit_or(CASE action WHEN 'injection.book' THEN 1 WHEN 'injection.complete' THEN 2 WHEN 'injection.cancel' THEN 4
-                                             WHEN 'injection.no_show' THEN 8 ELSE 16 END) AS seen
-         FROM audit_events
-        WHERE "entityType" = 'injection' AND action IN ('injection.book', 'injection.complete', 'injection.cancel', 'injection.no_show', 'injection.outcome')
-        GROUP BY "entityId"
-     ), inj AS (
-       SELECT 'injection' AS "entityType", i.id::text AS "entityId", i."patientId",
-              (1 | CASE i.status WHEN 'completed' THEN 2 WHEN 'cancelled' THEN 4 WHEN 'no_show' THEN 8 ELSE 0 END
-                 | CASE WHEN i."assessedOn" IS NOT NULL THEN 16 ELSE 0 END) & ~coalesce(s.seen, 0) AS missing
-         FROM injections i LEFT JOIN inj_seen s ON s."entityId" = i.id::text
-     ), ep_seen AS (
-       SELECT "entityId", bit_or(CASE action WHEN 'episode.create' THEN 1 ELSE 2 END) AS seen
-         FROM audit_events WHERE "entityType" = 'episode' AND action IN ('episode.create', 'episode.close')
-        GROUP BY "entityId"
-     ), ep AS (
-       SELECT 'episode' AS "entityType", e.id::text AS "entityId", e."patientId",
-              (1 | CASE WHEN e.status = 'closed' THEN 2 ELSE 0 END) & ~coalesce(s.seen, 0) AS missing
-         FROM episodes e LEFT JOIN ep_seen s ON s."entityId" = e.id::text
-     ), pat AS (
-       SELECT 'patient' AS "entityType", p.id::text AS "entityId", p.id AS "patientId", 1 AS missing
-         FROM patients p
-        WHERE NOT EXISTS (SELECT 1 FROM audit_events a WHERE a."entityId" = p.id::text AND a.action = 'patient.create')
-     ), gaps AS (
-       SELECT * FROM inj WHERE missing <> 0
-       UNION ALL SELECT * FROM ep WHERE missing <> 0
-       UNION ALL SELECT * FROM pat
-     )
-     SELECT g."entityType", g."entityId", p.mrn, m.action AS "missingAction", count(*) OVER ()::int AS total
-       FROM gaps g
-       JOIN (VALUES ('injection', 1, 'injection.book'), ('injection', 2, 'injection.complete'), ('injection', 4, 'injection.cancel'),
-                    ('injection', 8, 'injection.no_show'), ('injection', 16, 'injection.outcome'),
-                    ('episode', 1, 'episode.create'), ('episode', 2, 'episode.close'), ('patient', 1, 'patient.create'))
-            AS m(entity, bit, action) ON m.entity = g."entityType" AND g.missing & m.bit <> 0
-       LEFT JOIN patients p ON p.id = g."patientId"
-      ORDER BY g."entityType", p.mrn, g."entityId", m.bit
+    `WITH gaps AS MATERIALIZED (${parts.join('\n UNION ALL ')})
+     SELECT g."entityType", g."entityId", p.mrn, g.action AS "missingAction"
+       FROM gaps g LEFT JOIN patients p ON p.id = g."patientId"
+      ORDER BY g."entityType", p.mrn, g."entityId", g.ord
       LIMIT $1`,
     [limit],
   );
-  return withTotal(rows as { entityType: 'patient' | 'episode' | 'injection'; entityId: string; mrn: string | null; missingAction: string; total: number }[]);
+  return { count, items: rows as { entityType: 'patient' | 'episode' | 'injection'; entityId: string; mrn: string | null; missingAction: string }[] };
 }
