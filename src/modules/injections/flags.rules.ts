@@ -16,7 +16,6 @@
 //   recorded both improved under 50%.
 // - URGENT_SURGICAL_REVIEW: the open episode records weakness or bowel/bladder change.
 // Each flag appears at most once, most urgent first, so callers can key on `flag`.
-import { DateTime } from 'luxon';
 import type { EpisodeFacts, InjectionStatus, IsoDate } from './injection.rules.ts';
 
 export type ClinicalFlag =
@@ -57,8 +56,13 @@ export const FLAG_PARAMETERS = {
 // The rules files share types only (house rule), so the two tiny helpers needed here are local.
 // Same calendar-date arithmetic as injection.rules.ts: dates as UTC midnights are DST-free.
 const isCounted = (s: InjectionStatus): boolean => s === 'scheduled' || s === 'completed';
-const daysBetween = (from: IsoDate, to: IsoDate): number =>
-  Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days);
+// Integer day numbers (not luxon objects): the flags run on every patient screen.
+const epochDay = (d: IsoDate): number => {
+  const t = new Date(0);
+  t.setUTCFullYear(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return t.getTime() / 86_400_000;
+};
+const daysBetween = (from: IsoDate, to: IsoDate): number => epochDay(to) - epochDay(from);
 
 const byDate = (a: FlagInjection, b: FlagInjection): number =>
   a.localDate < b.localDate ? -1 : a.localDate > b.localDate ? 1 : 0;

@@ -50,26 +50,45 @@ export interface BookingInput {
 // and "difference in days" are exact calendar-day counts whatever the clinic zone or the process TZ.
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
 
-function toDateTime(d: IsoDate): DateTime {
-  const dt = ISO_DATE.test(d) ? DateTime.fromISO(d, { zone: 'UTC' }) : null;
-  if (dt === null || !dt.isValid) throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${d}`);
-  return dt;
+// Plain integer day numbers rather than luxon objects: eligibility runs these in a loop over a patient's
+// history on every front-desk screen, and integer arithmetic on UTC midnights is exact.
+/** Days since 1970-01-01 of a calendar date; NaN when it is not one (2027-02-30, 2027-13-01). */
+function epochDay(d: string): number {
+  if (!ISO_DATE.test(d)) return NaN;
+  const y = Number(d.slice(0, 4));
+  const m = Number(d.slice(5, 7)) - 1;
+  const day = Number(d.slice(8, 10));
+  const t = new Date(0);
+  t.setUTCFullYear(y, m, day); // unlike Date.UTC, keeps years 0-99 as written
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m && t.getUTCDate() === day ? t.getTime() / DAY_MS : NaN;
+}
+
+function toEpochDay(d: IsoDate): number {
+  const n = epochDay(d);
+  if (Number.isNaN(n)) throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${d}`);
+  return n;
+}
+
+const pad = (v: number, width: number) => String(v).padStart(width, '0');
+function fromEpochDay(n: number): IsoDate {
+  const t = new Date(n * DAY_MS);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1, 2)}-${pad(t.getUTCDate(), 2)}`;
 }
 
 export function isIsoDate(s: string): boolean {
-  return ISO_DATE.test(s) && DateTime.fromISO(s, { zone: 'UTC' }).isValid;
+  return !Number.isNaN(epochDay(s));
 }
 
 export function addDays(d: IsoDate, n: number): IsoDate {
-  // luxon would turn a fractional day into hours; a date plus 1.5 days has no meaning here.
+  // A date plus 1.5 days has no meaning here.
   if (!Number.isInteger(n)) throw new RangeError(`Days must be an integer: ${n}`);
-  return toDateTime(d).plus({ days: n }).toFormat('yyyy-MM-dd');
+  return fromEpochDay(toEpochDay(d) + n);
 }
 
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  // Both are UTC midnights, so the difference is a whole number; round only guards float noise.
-  return Math.round(toDateTime(to).diff(toDateTime(from), 'days').days);
+  return toEpochDay(to) - toEpochDay(from);
 }
 
 /** The clinic-local calendar date of an instant. A string without an offset is read as clinic time. */
