@@ -69,7 +69,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -403,7 +406,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -519,7 +525,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -632,7 +641,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -733,7 +745,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -838,7 +853,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1043,7 +1061,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1258,7 +1279,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1583,7 +1607,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1788,13 +1815,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The daily audit report
-         * @description Roles: auditor, admin.
+         * The daily audit report for one clinic-local date
+         * @description JSON by default; `Accept: text/csv` (or `format=csv`) streams the same content as CSV sections: `section,<name>`, a header row, the rows, a blank line. Covers the date's injections, R1 exemptions used (flagged when recorded under 24 h before the booking), integrity checks over all data, overdue outcomes, no-shows and cancellations, and patients carrying clinical flags. Each read is recorded in the audit trail.
+         *
+         *     Roles: auditor, admin.
          */
         get: {
             parameters: {
                 query: {
                     date: string;
+                    /** @description overrides the Accept header */
+                    format?: "json" | "csv";
                 };
                 header?: never;
                 path?: never;
@@ -1802,15 +1833,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The report */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["DailyReport"];
+                        "text/csv": string;
                     };
                 };
                 /** @description Default Response */
@@ -1840,6 +1870,15 @@ export interface paths {
                         "application/json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1858,12 +1897,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stored report runs
+         * Stored report runs (CLI and nightly), newest first, with status, totals and whether a re-run differed from the previous run
          * @description Roles: auditor, admin.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    cursor?: string;
+                    date?: string;
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1877,8 +1920,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            items: components["schemas"]["ReportRun"][];
+                            nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Default Response */
@@ -2053,6 +2106,382 @@ export interface components {
         ClinicalFlagInput: {
             flag: string;
             message: string;
+        };
+        DailyReport: {
+            flags: {
+                detail: string;
+                /** @description the open episode for episode flags; null for ANNUAL_LIMIT, which spans episodes */
+                episodeId: string | null;
+                /** @enum {string} */
+                flag: "URGENT_SURGICAL_REVIEW" | "SURGICAL_REVIEW" | "ANNUAL_LIMIT" | "ADDITIONAL_INJECTION_CONSULT";
+                mrn: string;
+            }[];
+            injections: {
+                approach: string;
+                bookedByName: string | null;
+                episodeId: string;
+                injectionId: string;
+                level: string;
+                /** @description clinic-local time with its UTC offset, e.g. 09:30-04:00 */
+                localTime: string;
+                mrn: string;
+                performedAt: string | null;
+                performedByName: string | null;
+                /** @example 2027-03-14T14:30:00.000Z */
+                scheduledAt: string;
+                side: string;
+                /** @enum {string} */
+                status: "scheduled" | "completed" | "cancelled" | "no_show";
+            }[];
+            integrity: {
+                auditGaps: {
+                    entityId: string;
+                    /** @enum {string} */
+                    entityType: "patient" | "episode" | "injection";
+                    missingAction: string;
+                    mrn: string | null;
+                }[];
+                checks: {
+                    /** @enum {string} */
+                    check: "r2IntervalPairs" | "r1WithoutExemption" | "closedEpisodeInjections" | "auditGaps";
+                    count: number;
+                    description: string;
+                    ok: boolean;
+                    /** @description true when more items exist than the report lists */
+                    truncated: boolean;
+                }[];
+                closedEpisodeInjections: {
+                    episodeClosedOn: string | null;
+                    episodeId: string;
+                    injectionId: string;
+                    /** @example 2027-02-15 */
+                    localDate: string;
+                    mrn: string;
+                    /** @enum {string} */
+                    problem: "SCHEDULED_ON_CLOSED_EPISODE" | "DATED_AFTER_EPISODE_CLOSED";
+                    /** @enum {string} */
+                    status: "scheduled" | "completed" | "cancelled" | "no_show";
+                }[];
+                ok: boolean;
+                r1WithoutExemption: {
+                    /** @example 2027-02-15 */
+                    conservativeCareStartedOn: string;
+                    dayOfTrial: number;
+                    episodeId: string;
+                    injectionId: string;
+                    /** @example 2027-02-15 */
+                    localDate: string;
+                    mrn: string;
+                    /** @enum {string} */
+                    status: "scheduled" | "completed" | "cancelled" | "no_show";
+                }[];
+                r2IntervalPairs: {
+                    daysApart: number;
+                    /** @example 2027-02-15 */
+                    firstDate: string;
+                    firstInjectionId: string;
+                    /** @enum {string} */
+                    firstStatus: "scheduled" | "completed" | "cancelled" | "no_show";
+                    mrn: string;
+                    /** @example 2027-02-15 */
+                    secondDate: string;
+                    secondInjectionId: string;
+                    /** @enum {string} */
+                    secondStatus: "scheduled" | "completed" | "cancelled" | "no_show";
+                }[];
+            };
+            meta: {
+                /** @description SHA-256 of the report without generatedAt, version and this hash: equal hashes mean equal content */
+                contentHash: string;
+                /** @example 2027-02-15 */
+                date: string;
+                /** @example 2027-03-14T14:30:00.000Z */
+                dayEndsAt: string;
+                /** @example 2027-03-14T14:30:00.000Z */
+                dayStartsAt: string;
+                flagParameters: {
+                    annualLimit: number;
+                    annualWindowDays: number;
+                    meaningfulImprovementPercent: number;
+                };
+                /** @example 2027-03-14T14:30:00.000Z */
+                generatedAt: string;
+                /** @description 23 or 25 on a daylight-saving change */
+                hoursInDay: number;
+                reportParameters: {
+                    exemptionWarningHours: number;
+                    integrityItemLimit: number;
+                    outcomeDueDays: number;
+                };
+                ruleParameters: {
+                    conservativeTrialDays: number;
+                    minIntervalDays: number;
+                };
+                timeZone: string;
+                version: string;
+            };
+            missingOutcomes: {
+                daysSinceGiven: number;
+                episodeId: string;
+                injectionId: string;
+                /** @example 2027-02-15 */
+                localDate: string;
+                mrn: string;
+                performedAt: string | null;
+                performedByName: string | null;
+            }[];
+            noShowsAndCancellations: {
+                episodeId: string;
+                injectionId: string;
+                localTime: string;
+                mrn: string;
+                reason: string | null;
+                recordedAt: string | null;
+                recordedByName: string | null;
+                /** @example 2027-03-14T14:30:00.000Z */
+                scheduledAt: string;
+                /** @enum {string} */
+                status: "cancelled" | "no_show";
+            }[];
+            r1Exemptions: {
+                /** @example 2027-03-14T14:30:00.000Z */
+                bookedAt: string;
+                bookedByName: string | null;
+                /** @example 2027-02-15 */
+                conservativeCareStartedOn: string;
+                /** @description days since conservative care started (R1 needs 42 without an exemption) */
+                dayOfTrial: number;
+                episodeId: string;
+                exemptionRecordedAt: string | null;
+                exemptionRecordedById: string | null;
+                exemptionRecordedByName: string | null;
+                exemptionSource: ("audit_trail" | "episode") | null;
+                flagged: boolean;
+                flagReason: ("RECORDED_UNDER_24H_BEFORE_BOOKING" | "NO_RECORD_OF_EXEMPTION") | null;
+                hoursFromExemptionToBooking: number | null;
+                injectionId: string;
+                /** @example 2027-02-15 */
+                localDate: string;
+                mrn: string;
+                neurologicalSigns: string[];
+                severity: string | null;
+                /** @enum {string} */
+                status: "scheduled" | "completed" | "cancelled" | "no_show";
+            }[];
+            totals: {
+                cancellations: number;
+                clinic: {
+                    injections: number;
+                    openEpisodes: number;
+                    patients: number;
+                };
+                flags: {
+                    ADDITIONAL_INJECTION_CONSULT: number;
+                    ANNUAL_LIMIT: number;
+                    SURGICAL_REVIEW: number;
+                    URGENT_SURGICAL_REVIEW: number;
+                };
+                injections: {
+                    cancelled: number;
+                    completed: number;
+                    no_show: number;
+                    scheduled: number;
+                    total: number;
+                };
+                integrityIssues: number;
+                missingOutcomes: number;
+                noShows: number;
+                r1Exemptions: number;
+                r1ExemptionsFlagged: number;
+            };
+        };
+        DailyReportInput: {
+            flags: {
+                detail: string;
+                /** @description the open episode for episode flags; null for ANNUAL_LIMIT, which spans episodes */
+                episodeId: string | null;
+                /** @enum {string} */
+                flag: "URGENT_SURGICAL_REVIEW" | "SURGICAL_REVIEW" | "ANNUAL_LIMIT" | "ADDITIONAL_INJECTION_CONSULT";
+                mrn: string;
+            }[];
+            injections: {
+                approach: string;
+                bookedByName: string | null;
+                episodeId: string;
+                injectionId: string;
+                level: string;
+                /** @description clinic-local time with its UTC offset, e.g. 09:30-04:00 */
+                localTime: string;
+                mrn: string;
+                performedAt: string | null;
+                performedByName: string | null;
+                /** @example 2027-03-14T14:30:00.000Z */
+                scheduledAt: string;
+                side: string;
+                /** @enum {string} */
+                status: "scheduled" | "completed" | "cancelled" | "no_show";
+            }[];
+            integrity: {
+                auditGaps: {
+                    entityId: string;
+                    /** @enum {string} */
+                    entityType: "patient" | "episode" | "injection";
+                    missingAction: string;
+                    mrn: string | null;
+                }[];
+                checks: {
+                    /** @enum {string} */
+                    check: "r2IntervalPairs" | "r1WithoutExemption" | "closedEpisodeInjections" | "auditGaps";
+                    count: number;
+                    description: string;
+                    ok: boolean;
+                    /** @description true when more items exist than the report lists */
+                    truncated: boolean;
+                }[];
+                closedEpisodeInjections: {
+                    episodeClosedOn: string | null;
+                    episodeId: string;
+                    injectionId: string;
+                    /** @example 2027-02-15 */
+                    localDate: string;
+                    mrn: string;
+                    /** @enum {string} */
+                    problem: "SCHEDULED_ON_CLOSED_EPISODE" | "DATED_AFTER_EPISODE_CLOSED";
+                    /** @enum {string} */
+                    status: "scheduled" | "completed" | "cancelled" | "no_show";
+                }[];
+                ok: boolean;
+                r1WithoutExemption: {
+                    /** @example 2027-02-15 */
+                    conservativeCareStartedOn: string;
+                    dayOfTrial: number;
+                    episodeId: string;
+                    injectionId: string;
+                    /** @example 2027-02-15 */
+                    localDate: string;
+                    mrn: string;
+                    /** @enum {string} */
+                    status: "scheduled" | "completed" | "cancelled" | "no_show";
+                }[];
+                r2IntervalPairs: {
+                    daysApart: number;
+                    /** @example 2027-02-15 */
+                    firstDate: string;
+                    firstInjectionId: string;
+                    /** @enum {string} */
+                    firstStatus: "scheduled" | "completed" | "cancelled" | "no_show";
+                    mrn: string;
+                    /** @example 2027-02-15 */
+                    secondDate: string;
+                    secondInjectionId: string;
+                    /** @enum {string} */
+                    secondStatus: "scheduled" | "completed" | "cancelled" | "no_show";
+                }[];
+            };
+            meta: {
+                /** @description SHA-256 of the report without generatedAt, version and this hash: equal hashes mean equal content */
+                contentHash: string;
+                /** @example 2027-02-15 */
+                date: string;
+                /** @example 2027-03-14T14:30:00.000Z */
+                dayEndsAt: string;
+                /** @example 2027-03-14T14:30:00.000Z */
+                dayStartsAt: string;
+                flagParameters: {
+                    annualLimit: number;
+                    annualWindowDays: number;
+                    meaningfulImprovementPercent: number;
+                };
+                /** @example 2027-03-14T14:30:00.000Z */
+                generatedAt: string;
+                /** @description 23 or 25 on a daylight-saving change */
+                hoursInDay: number;
+                reportParameters: {
+                    exemptionWarningHours: number;
+                    integrityItemLimit: number;
+                    outcomeDueDays: number;
+                };
+                ruleParameters: {
+                    conservativeTrialDays: number;
+                    minIntervalDays: number;
+                };
+                timeZone: string;
+                version: string;
+            };
+            missingOutcomes: {
+                daysSinceGiven: number;
+                episodeId: string;
+                injectionId: string;
+                /** @example 2027-02-15 */
+                localDate: string;
+                mrn: string;
+                performedAt: string | null;
+                performedByName: string | null;
+            }[];
+            noShowsAndCancellations: {
+                episodeId: string;
+                injectionId: string;
+                localTime: string;
+                mrn: string;
+                reason: string | null;
+                recordedAt: string | null;
+                recordedByName: string | null;
+                /** @example 2027-03-14T14:30:00.000Z */
+                scheduledAt: string;
+                /** @enum {string} */
+                status: "cancelled" | "no_show";
+            }[];
+            r1Exemptions: {
+                /** @example 2027-03-14T14:30:00.000Z */
+                bookedAt: string;
+                bookedByName: string | null;
+                /** @example 2027-02-15 */
+                conservativeCareStartedOn: string;
+                /** @description days since conservative care started (R1 needs 42 without an exemption) */
+                dayOfTrial: number;
+                episodeId: string;
+                exemptionRecordedAt: string | null;
+                exemptionRecordedById: string | null;
+                exemptionRecordedByName: string | null;
+                exemptionSource: ("audit_trail" | "episode") | null;
+                flagged: boolean;
+                flagReason: ("RECORDED_UNDER_24H_BEFORE_BOOKING" | "NO_RECORD_OF_EXEMPTION") | null;
+                hoursFromExemptionToBooking: number | null;
+                injectionId: string;
+                /** @example 2027-02-15 */
+                localDate: string;
+                mrn: string;
+                neurologicalSigns: string[];
+                severity: string | null;
+                /** @enum {string} */
+                status: "scheduled" | "completed" | "cancelled" | "no_show";
+            }[];
+            totals: {
+                cancellations: number;
+                clinic: {
+                    injections: number;
+                    openEpisodes: number;
+                    patients: number;
+                };
+                flags: {
+                    ADDITIONAL_INJECTION_CONSULT: number;
+                    ANNUAL_LIMIT: number;
+                    SURGICAL_REVIEW: number;
+                    URGENT_SURGICAL_REVIEW: number;
+                };
+                injections: {
+                    cancelled: number;
+                    completed: number;
+                    no_show: number;
+                    scheduled: number;
+                    total: number;
+                };
+                integrityIssues: number;
+                missingOutcomes: number;
+                noShows: number;
+                r1Exemptions: number;
+                r1ExemptionsFlagged: number;
+            };
         };
         Eligibility: {
             blockers: {
@@ -2271,6 +2700,90 @@ export interface components {
             }[];
         } & {
             [key: string]: unknown;
+        };
+        ReportRun: {
+            /** @description null when no earlier successful run of the date exists */
+            differsFromPrevious: boolean | null;
+            error: string | null;
+            finishedAt: string | null;
+            id: string;
+            /** @example 2027-02-15 */
+            reportDate: string;
+            resultHash: string | null;
+            /** @example 2027-03-14T14:30:00.000Z */
+            startedAt: string;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "failed";
+            totals: {
+                cancellations: number;
+                clinic: {
+                    injections: number;
+                    openEpisodes: number;
+                    patients: number;
+                };
+                flags: {
+                    ADDITIONAL_INJECTION_CONSULT: number;
+                    ANNUAL_LIMIT: number;
+                    SURGICAL_REVIEW: number;
+                    URGENT_SURGICAL_REVIEW: number;
+                };
+                injections: {
+                    cancelled: number;
+                    completed: number;
+                    no_show: number;
+                    scheduled: number;
+                    total: number;
+                };
+                integrityIssues: number;
+                missingOutcomes: number;
+                noShows: number;
+                r1Exemptions: number;
+                r1ExemptionsFlagged: number;
+            } | null;
+            trigger: string;
+            version: string;
+        };
+        ReportRunInput: {
+            /** @description null when no earlier successful run of the date exists */
+            differsFromPrevious: boolean | null;
+            error: string | null;
+            finishedAt: string | null;
+            id: string;
+            /** @example 2027-02-15 */
+            reportDate: string;
+            resultHash: string | null;
+            /** @example 2027-03-14T14:30:00.000Z */
+            startedAt: string;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "failed";
+            totals: {
+                cancellations: number;
+                clinic: {
+                    injections: number;
+                    openEpisodes: number;
+                    patients: number;
+                };
+                flags: {
+                    ADDITIONAL_INJECTION_CONSULT: number;
+                    ANNUAL_LIMIT: number;
+                    SURGICAL_REVIEW: number;
+                    URGENT_SURGICAL_REVIEW: number;
+                };
+                injections: {
+                    cancelled: number;
+                    completed: number;
+                    no_show: number;
+                    scheduled: number;
+                    total: number;
+                };
+                integrityIssues: number;
+                missingOutcomes: number;
+                noShows: number;
+                r1Exemptions: number;
+                r1ExemptionsFlagged: number;
+            } | null;
+            trigger: string;
+            version: string;
         };
     };
     responses: never;

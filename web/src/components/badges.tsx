@@ -14,7 +14,7 @@ export function StatusBadge({ status }: { status: InjectionStatus }) {
 const FLAG_LABEL: Record<string, string> = {
   SECOND_INJECTION_SUGGESTED: 'Second injection suggested',
   ADDITIONAL_INJECTION_CONSULT: 'Consult before another injection',
-  ANNUAL_LIMIT: 'Annual limit reached',
+  ANNUAL_LIMIT: 'Annual limit',
   SURGICAL_REVIEW: 'Surgical review',
   URGENT_SURGICAL_REVIEW: 'Urgent surgical review',
 };

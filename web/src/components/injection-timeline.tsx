@@ -1,10 +1,10 @@
 // The injection history on a date axis, hand-drawn in SVG: each injection as a marker (filled =
 // performed, hollow = booked, cross = cancelled or no-show), the days between counted injections as
 // brackets, and pain before → after above each injection that has an outcome.
+import { useCallback, useState } from 'react';
 import type { HistoryItem } from '../api/types';
 import { addDays, daysBetween, formatDate } from '../lib/time';
 
-const W = 900;
 const H = 250;
 const LEFT = 46;
 const RIGHT = 20;
@@ -15,7 +15,26 @@ const AXIS = 186;
 
 const counted = (i: HistoryItem) => i.status === 'scheduled' || i.status === 'completed';
 
-function monthTicks(from: string, to: string): string[] {
+/**
+ * The drawing is laid out at the width it is shown at (not scaled from a fixed viewBox), so its text
+ * keeps its size from a tablet to a wide screen.
+ */
+function useWidth(fallback: number): [(el: HTMLElement | null) => (() => void) | undefined, number] {
+  const [width, setWidth] = useState(fallback);
+  const ref = useCallback((el: HTMLElement | null) => {
+    if (!el || typeof ResizeObserver === 'undefined') return undefined;
+    const ro = new ResizeObserver((entries) => {
+      const w = Math.round(entries[0]?.contentRect.width ?? 0);
+      if (w > 0) setWidth(w);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+/** First days of months within the range, thinned so labels stay at least `minPx` apart. */
+function monthTicks(from: string, to: string, pxPerDay: number, minPx = 72): string[] {
   const ticks: string[] = [];
   let [y = 0, m = 1] = from.split('-').map(Number);
   for (;;) {
@@ -30,7 +49,8 @@ function monthTicks(from: string, to: string): string[] {
     const mids = [from.slice(0, 8) + '15', ...ticks.map((t) => t.slice(0, 8) + '15')].filter((d) => d > from && d < to);
     return [...ticks, ...mids].sort();
   }
-  return ticks;
+  const every = Math.max(1, Math.ceil(minPx / (pxPerDay * 30.4)));
+  return ticks.filter((_, k) => k % every === 0);
 }
 
 /** Date labels of injections close together alternate between two rows so they never overlap. */
@@ -47,6 +67,8 @@ export function labelRows(xs: number[], minGap = 56): number[] {
 }
 
 export function InjectionTimeline({ items, today }: { items: HistoryItem[]; today: string }) {
+  const [ref, measured] = useWidth(900);
+  const W = Math.max(520, measured);
   const dates = items.map((i) => i.localDate);
   const first = dates.reduce((a, b) => (a < b ? a : b), today);
   const last = dates.reduce((a, b) => (a > b ? a : b), today);
@@ -72,7 +94,7 @@ export function InjectionTimeline({ items, today }: { items: HistoryItem[]; toda
     (intervals.length ? `; ${intervals.map((v) => `${v.days} days`).join(', ')} between injections` : '');
 
   return (
-    <figure className="timeline">
+    <figure className="timeline" ref={ref}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="tl-title" aria-describedby="tl-desc" preserveAspectRatio="xMidYMid meet">
         <title id="tl-title">Injection timeline</title>
         <desc id="tl-desc">{describe}</desc>
@@ -89,7 +111,7 @@ export function InjectionTimeline({ items, today }: { items: HistoryItem[]; toda
         <text x={x(today) + 4} y={PAIN_TOP - 8} className="today-label">today</text>
         {/* date axis */}
         <line x1={LEFT} x2={W - RIGHT} y1={AXIS} y2={AXIS} className="axis" />
-        {monthTicks(from, to).map((d) => (
+        {monthTicks(from, to, (W - LEFT - RIGHT) / total).map((d) => (
           <g key={d}>
             <line x1={x(d)} x2={x(d)} y1={AXIS} y2={AXIS + 5} className="axis" />
             <text x={x(d)} y={AXIS + 17} className="tick" textAnchor="middle">

@@ -17,7 +17,7 @@ export function Refusals({ items }: { items: Refusal[] }) {
       {items.map((b) => (
         <li key={`${b.rule}:${b.message}`}>
           <strong>{ruleTitle(b.rule)}.</strong> {b.message}
-          {b.until && <span className="muted"> (until {formatDate(b.until)})</span>}
+          {b.until && <span className="muted"> (this rule allows dates from {formatDate(b.until)})</span>}
         </li>
       ))}
     </ul>

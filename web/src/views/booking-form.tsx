@@ -72,8 +72,9 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
           <input id="book-date" type="date" required value={date} onChange={(e) => pick(e.target.value)} aria-describedby="eligibility" />
         </div>
         <div className="field">
-          <label htmlFor="book-time">Time (clinic time, {zone})</label>
-          <input id="book-time" type="time" required value={time} onChange={(e) => setTime(e.target.value)} />
+          <label htmlFor="book-time">Time (clinic time)</label>
+          <input id="book-time" type="time" required value={time} onChange={(e) => setTime(e.target.value)} aria-describedby="book-zone" />
+          <span id="book-zone" className="muted small">{zone}</span>
         </div>
         <div className="field">
           <label htmlFor="book-level">Level</label>

@@ -39,7 +39,7 @@ export function NewPatientForm({ onCreated, onCancel }: { onCreated: (p: Patient
     <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="np-title">
       <h2 id="np-title">New patient</h2>
       <div className="grid">
-        {field('mrn', 'MRN', { required: true, maxLength: 32, pattern: '[A-Za-z0-9-]{1,32}', autoComplete: 'off' })}
+        {field('mrn', 'MRN', { required: true, maxLength: 32, pattern: '[A-Za-z0-9\\-]{1,32}', autoComplete: 'off' })}
         {field('givenName', 'Given name', { required: true, maxLength: 100, autoComplete: 'off' })}
         {field('familyName', 'Family name', { required: true, maxLength: 100, autoComplete: 'off' })}
         {field('birthDate', 'Birth date', { required: true, type: 'date' })}

@@ -9,7 +9,7 @@ import { InjectionTimeline } from '../components/injection-timeline';
 import { Empty, ErrorNote, Loading, Notice } from '../components/status';
 import { learnClinicZone, useClinicZone } from '../lib/clinic-zone';
 import { linkClick, paths } from '../lib/router';
-import { dateIn, daysBetween, formatDate, formatDateTime } from '../lib/time';
+import { dateIn, daysBetween, formatDate, formatDateTime, formatTime } from '../lib/time';
 import { useLoad } from '../lib/use-load';
 import { EpisodePanel } from './episode-panel';
 import { OutcomeForm } from './outcome-form';
@@ -109,7 +109,7 @@ function HistoryTable({ items, zone, open, setOpen, onDone, canOutcome, who }: T
           return (
             <Fragment key={i.id}>
               <tr className={`status-row-${i.status}`}>
-                <td>{formatDateTime(i.scheduledAt, zone)}</td>
+                <td>{formatDate(i.localDate)}<div className="muted small">{formatTime(i.scheduledAt, zone)}</div></td>
                 <td><strong>{i.level}</strong> · {label(i.side)} <div className="muted small">{i.approach}, {i.region}</div></td>
                 <td><StatusBadge status={i.status} />{i.cancelReason && <div className="muted small">{i.cancelReason}</div>}</td>
                 <td>{i.daysSincePrevious ?? <span className="muted">—</span>}</td>

@@ -20,8 +20,7 @@ export function ReportView({ date }: { date: string | null }) {
   const allowed = can('report.view');
   const report = useLoad(allowed ? `report:${day}` : null, (signal) => api.dailyReport(day, signal));
   const [download, setDownload] = useState<{ busy: boolean; error?: string }>({ busy: false });
-  const reportZone = (report.data as { timeZone?: unknown } | undefined)?.timeZone;
-  useEffect(() => learnClinicZone(typeof reportZone === 'string' ? reportZone : null), [reportZone]);
+  useEffect(() => learnClinicZone(report.data?.meta.timeZone), [report.data?.meta.timeZone]);
 
   if (!allowed) return <p className="state state-error" role="alert">The daily report is available to auditors and administrators.</p>;
 
@@ -64,7 +63,7 @@ export function ReportView({ date }: { date: string | null }) {
       ) : !report.data ? (
         <Loading what="the report" />
       ) : (
-        <ReportBody report={report.data} />
+        <ReportBody report={report.data} zone={report.data.meta.timeZone} />
       )}
     </section>
   );

@@ -1,0 +1,79 @@
+// Chromium via playwright-core (Debian's /usr/bin/chromium; no browser download). Every page records
+// console errors and page errors; a test passes only when there were none.
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const SCREENSHOTS = 'test-results/screenshots';
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface Session { context: BrowserContext; page: Page; problems: string[] }
+
+/**
+ * A fresh browser tab. The browser's zone is deliberately far from the clinic's (Pacific/Auckland vs
+ * America/New_York), so any time rendered in the browser's zone instead of the clinic's shows up.
+ */
+export async function openSession(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<Session> {
+  const context = await browser.newContext({ viewport, timezoneId: 'Pacific/Auckland', locale: 'en-US', acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // A navigation away cancels in-flight reads on purpose; anything else failing is a problem.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  return { context, page, problems };
+}
+
+export async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+export async function signIn(page: Page, baseUrl: string, key: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** The page is no wider than the window: nothing makes the user scroll sideways. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+}
+
+/** Launches Chromium for a test file and checks, after each test, that its tabs logged no error. */
+export function browserSuite() {
+  let browser: Browser | undefined;
+  const sessions: Session[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    const problems = sessions.flatMap((s) => s.problems);
+    for (const s of sessions.splice(0)) await s.context.close();
+    expect(problems).toEqual([]);
+  });
+  return {
+    async open(viewport?: { width: number; height: number }): Promise<Session> {
+      if (!browser) throw new Error('browser not launched');
+      const s = await openSession(browser, viewport);
+      sessions.push(s);
+      return s;
+    },
+  };
+}
+
+/** "Thu, Nov 26, 2026", as the dashboard writes a date. */
+export const shortDate = (iso: string) =>
+  new Intl.DateTimeFormat('en-US', { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
