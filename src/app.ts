@@ -65,6 +65,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        // Off: over plain HTTP on a clinic network it would send the dashboard's own scripts to https
+        // and leave a blank page; under TLS every URL is already https.
+        upgradeInsecureRequests: null,
       },
     },
   });
