@@ -27,6 +27,8 @@ describe('front desk', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Patients' }).click();
     await page.getByLabel('MRN or name').fill(p.mrn);
     await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Okafor, Margaret' }).waitFor();
+    await shoot(page, 'patients');
     await page.getByRole('link', { name: 'Okafor, Margaret' }).click();
     await page.getByRole('heading', { name: 'Margaret Okafor' }).waitFor();
     expect(await page.getByRole('button', { name: 'Edit episode' }).count()).toBe(0);
