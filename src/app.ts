@@ -9,8 +9,9 @@ import type { Database } from './db/prisma.ts';
 import { loggerOptions, rememberRoute } from './logger.ts';
 import { trackRoutes } from './plugins/access-policy.ts';
 import authPlugin from './plugins/auth.plugin.ts';
-import errorsPlugin from './plugins/errors.plugin.ts';
+import errorsPlugin, { clientErrorHandler, frameworkErrors, protocolGuards } from './plugins/errors.plugin.ts';
 import idempotencyPlugin from './plugins/idempotency.plugin.ts';
+import inputTextPlugin from './plugins/input-text.plugin.ts';
 import openapiPlugin from './plugins/openapi.plugin.ts';
 import dashboardPlugin from './plugins/dashboard.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -39,14 +40,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
-    requestIdHeader: 'x-request-id',
+    // Off: Fastify would take the header as it is; genReqId reads it and keeps only well-formed ids.
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler,
+    return503OnClosing: false,
+    http: { requireHostHeader: false },
   }).withTypeProvider<ZodTypeProvider>();
+  protocolGuards(app);
 
   // Before any plugin: every route is listed (tests compare them with SPEC) and its words are known to the log.
   trackRoutes(app, rememberRoute);
@@ -57,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(inputTextPlugin);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -1,10 +1,13 @@
 // One error handler for the whole API: every failure leaves as RFC 9457 application/problem+json with
 // a stable `code` and the request id. 5xx bodies never carry internals (stack, SQL, secrets).
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ERROR_STATUS, titleFor } from '../shared/errors.ts';
-import { isExclusionViolation, isTransientDatabaseError, isUniqueViolation, sqlState } from '../shared/db-errors.ts';
+import { isDataException, isExclusionViolation, isTransientDatabaseError, isUniqueViolation, sqlState } from '../shared/db-errors.ts';
 
 const TYPE_BASE = 'https://esi-scheduler.example/problems/';
 
@@ -73,6 +76,11 @@ function toProblem(err: FastifyError | Error, request: FastifyRequest) {
   }
   if (isUniqueViolation(err)) return { status: 409, code: 'RESOURCE.CONFLICT', detail: 'The resource conflicts with an existing one', ext: {} };
   if ((err as { code?: unknown }).code === 'P2025') return { status: 404, code: 'RESOURCE.NOT_FOUND', detail: 'Resource not found', ext: {} };
+  if (isDataException(err)) {
+    request.log.warn({ sqlState: sqlState(err) }, 'database refused a value the validation let through');
+    const message = 'holds a value the database cannot store (too long, out of range, or a NUL character)';
+    return { status: 400, code: 'REQUEST.VALIDATION', detail: `The request ${message}`, ext: { errors: [{ path: 'request', message }] } };
+  }
   if (isTransientDatabaseError(err)) {
     // Logged (without the query or its values) so an outage, or a bug that looks like one, is visible.
     request.log.warn({ sqlState: sqlState(err), reason: err.message.split('\n').filter(Boolean).pop()?.slice(0, 200) }, 'database unavailable');
@@ -84,6 +92,52 @@ function toProblem(err: FastifyError | Error, request: FastifyRequest) {
   }
   request.log.error({ err, sqlState: sqlState(err) }, 'unhandled error');
   return { status: 500, code: 'INTERNAL', detail: 'An internal error occurred; it has been logged with the request id', ext: {} };
+}
+
+/** Router errors raised before any route or hook runs: bad percent-encoding, a path parameter longer
+ * than routerOptions.maxParamLength. Fastify's own answer would be plain JSON. */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const message = tooLong ? 'has a path segment longer than any identifier' : 'is not valid percent-encoding';
+  void sendProblem(reply, 400, 'REQUEST.VALIDATION', `The URL ${message}`, { errors: [{ path: 'url', message }] });
+}
+
+/** Requests Node's HTTP parser refuses (CR/LF or NUL in a header, smuggling-shaped framing, oversized
+ * head) never reach Fastify; they are answered here, still as problem documents, and the socket closed. */
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail, label] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'REQUEST.TOO_LARGE', 'The request head is too large', 'header_overflow']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST.TIMEOUT', 'The request did not arrive in time', 'timeout']
+        : [400, 'REQUEST.VALIDATION', 'The request is not valid HTTP/1.1', 'error'];
+  this.log.trace({ err }, `client ${label}`); // as Fastify's own handler does
+  if (socket.writable) {
+    const body = JSON.stringify({ ...problemBody(status, code, detail, randomUUID()), title: STATUS_CODES[status] });
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}
+
+/**
+ * Two refusals Node or Fastify would otherwise answer outside the problem format:
+ * - while the server drains after SIGTERM, requests arriving on kept-alive connections get a 503 with
+ *   Connection: close (in place of Fastify's plain-JSON 503; see return503OnClosing: false);
+ * - an HTTP/1.1 request without Host gets a 400 (in place of Node's empty one; see requireHostHeader).
+ */
+export function protocolGuards(app: FastifyInstance) {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close').header('retry-after', '5');
+      return sendProblem(reply, 503, 'SERVICE.UNAVAILABLE', 'The server is shutting down; retry shortly');
+    }
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      return sendProblem(reply, 400, 'REQUEST.VALIDATION', 'An HTTP/1.1 request must carry a Host header', { errors: [{ path: 'headers.host', message: 'is required' }] });
+    }
+  });
 }
 
 export default fp(

@@ -23,6 +23,14 @@ export function sqlState(err: unknown): string | undefined {
 export const isExclusionViolation = (err: unknown) => sqlState(err) === '23P01';
 export const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
 
+/** PostgreSQL refused a value the request carried (class 22: too long, date out of range, NUL byte,
+ * bad text representation) — a gap in input validation, answered as the client's error it is. Prisma's
+ * own checks of the same kind: P2000 value too long, P2020 value out of range. */
+export function isDataException(err: unknown): boolean {
+  const state = sqlState(err);
+  return state !== undefined && (state.startsWith('22') || state === 'P2000' || state === 'P2020');
+}
+
 // P2028 (transaction API error): Prisma could not start, use or end a transaction — its connection
 // died under it, or it waited past maxWait/timeout because the database is down or saturated.
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);

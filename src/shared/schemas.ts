@@ -2,10 +2,17 @@
 import { z } from 'zod';
 import { isIsoDate } from '../modules/injections/injection.rules.ts';
 
+/** Years a clinic date can have. Outside them PostgreSQL (no year 0) or the day arithmetic (four-digit
+ * years) would fail with a 500 instead of this 400; no patient, episode or booking is dated there. */
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2199;
+const inYears = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
+
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine(isIsoDate, 'must be a real calendar date')
+  .refine((v) => inYears(Number(v.slice(0, 4))), `must be between ${MIN_YEAR}-01-01 and ${MAX_YEAR}-12-31`)
   .meta({ example: '2027-02-15' });
 
 /** An instant with an explicit offset or Z (seconds optional); a naive local time is ambiguous and refused. */
@@ -16,6 +23,7 @@ export const Instant = z
   .refine((v) => withSeconds.safeParse(v).success || minutesOnly.safeParse(v).success, {
     message: 'must be an ISO 8601 instant with an offset or Z, e.g. 2027-02-15T09:00:00-05:00',
   })
+  .refine((v) => inYears(new Date(v).getUTCFullYear()), `must be between years ${MIN_YEAR} and ${MAX_YEAR}`)
   .meta({ format: 'date-time', example: '2027-02-15T09:00:00-05:00' });
 
 export const Uuid = z.uuid({ message: 'must be a UUID' });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneDatabase, type TestDatabase } from './support/databases.ts';
 import { percentile, printFigures, tally } from './support/figures.ts';
-import { call, makeAgent, type Seen } from './support/http.ts';
+import { call, isProblem, makeAgent, type Seen } from './support/http.ts';
 import { checkInvariants, missingBookings, NO_BREAKS } from './support/invariants.ts';
 import { addDays, bookingBody, createKey, FIRST_BOOKING_DATE, seedPatients } from './support/seed.ts';
 import { startServer, type ServerProcess } from './support/server-process.ts';
@@ -59,6 +59,7 @@ describe('graceful shutdown', () => {
     expect(before.filter((s) => s.status === 0 || s.status >= 500).map((s) => `${s.status} ${s.error ?? s.text}`)).toEqual([]);
     // Afterwards: answered, or refused as unavailable, or the connection was refused; never a 500.
     expect(after.filter((s) => s.status >= 500 && s.status !== 503).map((s) => `${s.status} ${s.text}`)).toEqual([]);
+    expect(after.filter((s) => s.status === 503 && !isProblem(s)).map((s) => `${s.contentType} ${s.text}`)).toEqual([]);
     const acked = seen.filter((s) => s.status === 201).map((s) => String(s.body.id));
     expect(await missingBookings(db, acked)).toEqual({ missing: [], withoutAudit: [] });
     expect(await checkInvariants(db)).toEqual(NO_BREAKS);
