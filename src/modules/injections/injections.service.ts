@@ -12,9 +12,12 @@ import {
   evaluateBooking,
   isPerformedAtValid,
   localDateOf,
+  type EpisodeFacts,
+  type InjectionFacts,
   type Transition,
   type Violation,
 } from './injection.rules.ts';
+import { bookingFacts, inTransaction, insertBooking, lockPatientRow } from './booking.repository.ts';
 import {
   injectionSelect,
   lockPatient,
@@ -52,8 +55,12 @@ export class InjectionsService {
   /** Runs a booking change; a concurrent booking that slipped past the code check is refused by the
    * exclusion constraint and re-evaluated against fresh data so the answer still names the rule. */
   private async guarded<T>(target: { patientId: string; episodeId: string; localDate: string; excludeId?: string }, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.onExclusion(target, () => this.deps.db.prisma.$transaction(work, { timeout: 15_000, maxWait: 5_000 }));
+  }
+
+  private async onExclusion<T>(target: { patientId: string; episodeId: string; localDate: string; excludeId?: string }, run: () => Promise<T>): Promise<T> {
     try {
-      return await this.deps.db.prisma.$transaction(work, { timeout: 15_000, maxWait: 5_000 });
+      return await run();
     } catch (err) {
       if (!isExclusionViolation(err)) throw err;
       const violations = await this.deps.db.prisma.$transaction((tx) => this.violations(tx, target));
@@ -70,16 +77,14 @@ export class InjectionsService {
   private async violations(tx: Tx, t: { patientId: string; episodeId: string; localDate: string; excludeId?: string }): Promise<Violation[]> {
     const episodeRow = await tx.episode.findUnique({ where: { id: t.episodeId }, select: episodeSelect });
     const injections = await patientInjectionFacts(tx, t.patientId);
-    const found = evaluateBooking({
-      patientId: t.patientId,
-      episode: episodeRow ? toEpisodeFacts(episodeRow) : null,
-      injections,
-      localDate: t.localDate,
-      excludeInjectionId: t.excludeId,
-    });
+    return this.judge(t, episodeRow ? toEpisodeFacts(episodeRow) : null, injections);
+  }
+
+  private judge(t: { patientId: string; episodeId: string; localDate: string; excludeId?: string }, episode: EpisodeFacts | null, injections: InjectionFacts[]): Violation[] {
+    const found = evaluateBooking({ patientId: t.patientId, episode, injections, localDate: t.localDate, excludeInjectionId: t.excludeId });
     // The rules word a missing episode as "the patient has none" (right for eligibility); here the
     // client named an episode id that does not exist, and the patient may well have an open one.
-    if (episodeRow) return found;
+    if (episode) return found;
     return found.map((v) => (v.rule === 'R3_EPISODE' ? { ...v, message: `Episode ${t.episodeId} does not exist; book against the patient's open episode.` } : v));
   }
 
@@ -92,27 +97,15 @@ export class InjectionsService {
     const localDate = localDateOf(body.scheduledAt, this.zone);
     const target = { patientId: body.patientId, episodeId: body.episodeId, localDate };
     const refusal = { action: 'injection.book.refused', entityId: null, patientId: body.patientId, attempted: { ...body, localDate } };
-    return this.auditRefusal(ctx, refusal, () => this.guarded(target, async (tx) => {
-      if (!(await lockPatient(tx, body.patientId))) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
-      await this.checkRules(tx, target);
-      const row = await tx.injection.create({
-        data: {
-          patientId: body.patientId,
-          episodeId: body.episodeId,
-          scheduledAt: new Date(body.scheduledAt),
-          localDate: isoToDate(localDate),
-          level: body.level,
-          approach: body.approach,
-          side: body.side,
-          bookedById: ctx.actor.id,
-          bookedByName: ctx.actor.name,
-        },
-        select: injectionSelect,
-      });
-      const dto = toInjectionDto(row);
-      await writeAudit(tx, ctx, { action: 'injection.book', entityType: 'injection', entityId: row.id, patientId: row.patientId, after: dto });
-      return dto;
-    }));
+    // The hottest write: the same transaction on raw pg prepared statements (booking.repository.ts).
+    return this.auditRefusal(ctx, refusal, () => this.onExclusion(target, () => inTransaction(this.deps.db.pool, async (client) => {
+      if (!(await lockPatientRow(client, body.patientId))) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
+      const facts = await bookingFacts(client, body.patientId, body.episodeId);
+      const violations = this.judge(target, facts.episode, facts.injections);
+      if (violations.length) throw violationError(violations);
+      const booking = { ...body, scheduledAt: new Date(body.scheduledAt), localDate };
+      return toInjectionDto(await insertBooking(client, ctx, booking, new Date(), toInjectionDto));
+    })));
   }
 
   /** A change refused by R1-R3 is audited as an attempt, outside the transaction that rolled back. */
