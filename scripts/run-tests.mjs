@@ -2,7 +2,8 @@
 // zone far from the clinic's (Pacific/Auckland), so no code path may lean on the machine's zone.
 // Then the dashboard's component tests. Ends with one line "N passed, N failed, N skipped" totalled over all runs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { summarize } from './test-summary.mjs';
 
 const extra = process.argv.slice(2);
 mkdirSync('test-results', { recursive: true });
@@ -12,9 +13,6 @@ const runs = [
   // The dashboard's component tests (jsdom), in a zone far from the clinic's.
   ...(extra.length ? [] : [{ tz: 'Pacific/Auckland', out: 'test-results/vitest-web.json', args: ['--config', 'web/vitest.config.ts'] }]),
 ];
-let passed = 0;
-let failed = 0;
-let skipped = 0;
 let exitCode = 0;
 for (const run of runs) {
   process.stdout.write(`\n== vitest with TZ=${run.tz}\n`);
@@ -23,14 +21,9 @@ for (const run of runs) {
     env: { ...process.env, TZ: run.tz },
   });
   if (r.status !== 0) exitCode = r.status ?? 1;
-  if (existsSync(run.out)) {
-    const j = JSON.parse(readFileSync(run.out, 'utf8'));
-    passed += j.numPassedTests;
-    failed += j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0);
-    skipped += j.numPendingTests + (j.numTodoTests ?? 0);
-  } else if (exitCode === 0) {
-    exitCode = 1;
-  }
+  if (!existsSync(run.out)) exitCode ||= 1;
 }
-process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+const totals = summarize(runs.map((r) => r.out));
+if (totals.failed > 0) exitCode ||= 1;
+process.stdout.write(`\n${totals.line}\n`);
 process.exit(exitCode);
