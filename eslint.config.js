@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'web/dist/', 'web/src/api/schema.d.ts', 'test-results/', 'coverage/', '.data/', '.data-test/'] },
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'web/dist/', 'web/src/api/schema.d.ts', 'test-results/', 'bench/out/', 'coverage/', '.data/', '.data-test/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
