@@ -1,5 +1,7 @@
 // The statements on the hot paths, with sample parameters, for bench/explain.ts. The fused reads are
 // imported from the repositories that run them, so the plans shown are of the SQL that ships.
+import { randomUUID } from 'node:crypto';
+import { BOOKING_FACTS_SQL, INSERT_BOOKING_SQL } from '../src/modules/injections/booking.repository.ts';
 import { ELIGIBILITY_SQL, HISTORY_SQL, SCHEDULE_SQL } from '../src/modules/injections/injection-reads.repository.ts';
 import { PATIENT_DETAIL_SQL } from '../src/modules/patients/patient-detail.repository.ts';
 
@@ -59,22 +61,15 @@ export const HOT_QUERIES: HotQuery[] = [
   },
   {
     name: 'POST /v1/injections — episode and injection facts',
-    why: 'The episode named in the request by primary key and the patient\'s injections for R1–R3.',
-    sql: `SELECT e.id, e."patientId", e.status, e."conservativeCareStartedOn", e.severity, e."neurologicalSigns",
-       (SELECT array_agg(i."localDate" ORDER BY i."localDate") FROM injections i WHERE i."patientId" = $1::uuid) AS dates
-  FROM episodes e WHERE e.id = $2::uuid`,
+    why: 'The episode named in the request by primary key and the patient\'s injections (`injections_patientId_localDate_idx`) for R1–R3, read after the lock.',
+    sql: BOOKING_FACTS_SQL,
     values: (s) => [s.patient, s.episode],
   },
   {
-    name: 'POST /v1/injections — insert (checked by the R2 exclusion constraint) and audit row',
-    why: 'The insert maintains the GiST index of `injections_r2_interval_excl`, which probes only this patient\'s date ranges.',
-    sql: `WITH ins AS (
-    INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, "bookedById", "bookedByName", "updatedAt")
-    VALUES (gen_random_uuid(), $1::uuid, $2::uuid, ($3::date + time '10:00') AT TIME ZONE 'America/New_York', $3::date, 'L4-L5', 'transforaminal', 'left', NULL, 'explain', now())
-    RETURNING id, "patientId")
-  INSERT INTO audit_events ("actorName", "actorRole", action, "entityType", "entityId", "patientId")
-  SELECT 'explain', 'front_desk', 'injection.book', 'injection', id::text, "patientId" FROM ins`,
-    values: (s) => [s.patient, s.episode, s.next],
+    name: 'POST /v1/injections — insert (checked by the R2 exclusion constraint) and its audit row',
+    why: 'One statement; the insert maintains the GiST index of `injections_r2_interval_excl`, which probes only this patient\'s date ranges.',
+    sql: INSERT_BOOKING_SQL,
+    values: (s) => [JSON.stringify({ explain: true }), ...ACTOR, randomUUID(), s.patient, s.episode, `${s.next}T15:00:00Z`, s.next, 'L4-L5', 'transforaminal', 'left', new Date()],
   },
   {
     name: 'Baseline: plain',

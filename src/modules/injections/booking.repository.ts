@@ -32,7 +32,7 @@ export async function lockPatientRow(client: pg.PoolClient, patientId: string): 
   return rowCount === 1;
 }
 
-const FACTS = `SELECT e.id AS "episodeId", e."patientId" AS "episodePatientId", e.status AS "episodeStatus",
+export const BOOKING_FACTS_SQL = `SELECT e.id AS "episodeId", e."patientId" AS "episodePatientId", e.status AS "episodeStatus",
        to_char(e."conservativeCareStartedOn", 'YYYY-MM-DD') AS "startedOn", e.severity, e."neurologicalSigns"::text[] AS signs,
        i.id AS "injectionId", to_char(i."localDate", 'YYYY-MM-DD') AS "localDate", i.status
   FROM (SELECT 1) one
@@ -54,7 +54,7 @@ interface FactsRow {
 
 /** The episode named in the request (null when no such episode) and every injection of the patient. */
 export async function bookingFacts(client: pg.PoolClient, patientId: string, episodeId: string): Promise<{ episode: EpisodeFacts | null; injections: InjectionFacts[] }> {
-  const { rows } = await client.query<FactsRow>({ name: 'book-facts', text: FACTS, values: [patientId, episodeId] });
+  const { rows } = await client.query<FactsRow>({ name: 'book-facts', text: BOOKING_FACTS_SQL, values: [patientId, episodeId] });
   const first = rows[0];
   const episode: EpisodeFacts | null = !first || first.episodeId === null ? null : {
     id: first.episodeId,
