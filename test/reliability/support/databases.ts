@@ -1,6 +1,7 @@
 // Fresh databases for one test (cloned from the run's migrated template), SQL access for checks, and
 // PostgreSQL clusters of a test's own for the tests that stop and start the database.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,22 @@ export interface OwnCluster {
   start(): Promise<void>;
   /** Stops the cluster for good and deletes its folder. */
   destroy(): Promise<void>;
+  /** The postmaster and every backend it forked, for freezing the server (SIGSTOP) as a hung host would. */
+  pids(): number[];
+}
+
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent pid; the name (field 2) may hold spaces, so split after it.
+        return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]) === parent;
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
 }
 
 /** A PostgreSQL cluster only this test uses, in a temporary folder, on a port of the reliability range. */
@@ -100,6 +117,10 @@ export async function ownCluster(port: number): Promise<OwnCluster> {
     async start() {
       await server.start();
       running = true;
+    },
+    pids() {
+      const postmaster = Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return [postmaster, ...childrenOf(postmaster)];
     },
     async destroy() {
       await database.drop();
