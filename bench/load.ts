@@ -21,6 +21,9 @@ export interface Measurement {
   unexpected: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /** Median over rounds of the ratio to each baseline measured in the same round. */
+  ratioPlain?: number;
+  ratioAudited?: number;
 }
 
 async function fire(urls: string[], target: Target, connections: number, duration: number) {

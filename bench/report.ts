@@ -7,10 +7,10 @@ const rate = (results: Measurement[], name: string) => results.find((r) => r.nam
 export function formatLine(m: Measurement, results: Measurement[]): string {
   const plain = rate(results, 'baseline plain');
   const audited = rate(results, 'baseline audited');
-  const ratio = (b: number | undefined) => (b ? (m.rps / b).toFixed(2) : ' -  ');
+  const ratio = (b: number | undefined, own?: number) => (own !== undefined ? own.toFixed(2) : b ? (m.rps / b).toFixed(2) : ' -  ');
   const bad = m.unexpected + m.errors > 0 ? `  !! ${m.unexpected} unexpected, ${m.errors} errors ${JSON.stringify(m.statusCodes)}` : '';
   return `${m.name.padEnd(17)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(4)} ms  ` +
-    `x plain ${ratio(plain)}  x audited ${ratio(audited)}${bad}`;
+    `x plain ${ratio(plain, m.ratioPlain)}  x audited ${ratio(audited, m.ratioAudited)}${bad}`;
 }
 
 export interface Verdict {
@@ -28,7 +28,8 @@ export function verdicts(results: Measurement[], rssMb: number): Verdict[] {
   const ratioTarget = (name: string, base: number, baseName: string, min: number) => {
     const m = results.find((r) => r.name === name);
     if (!m) return;
-    const ratio = m.rps / base;
+    const own = baseName === 'plain' ? m.ratioPlain : m.ratioAudited;
+    const ratio = own ?? m.rps / base;
     const ok = ratio >= min && m.unexpected === 0;
     const gap = ok ? '' : ratio < min ? ` — short by ${((1 - ratio / min) * 100).toFixed(0)}% (needs ${(base * min).toFixed(0)} req/s)` : ` — ${m.unexpected} unexpected answers`;
     out.push({ target: `${name} >= ${min}x ${baseName}`, ok, text: `${name} ${ratio.toFixed(2)}x ${baseName} baseline (target >= ${min})${gap}` });

@@ -114,9 +114,14 @@ async function main(): Promise<void> {
       }
       rounds.push(round);
     }
-    const results = plan.map(({ target }) => median(rounds.map((round) => round.find((m) => m.name === target.name)!)));
+    const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    const results = plan.map(({ target }) => {
+      const per = rounds.map((round) => ({ m: round.find((x) => x.name === target.name)!, plain: round[0]!.rps, audited: round[1]!.rps }));
+      // Ratios within each round (baselines measured minutes, not a whole run, apart), then their median.
+      return { ...median(per.map((p) => p.m)), ratioPlain: mid(per.map((p) => p.m.rps / p.plain)), ratioAudited: mid(per.map((p) => p.m.rps / p.audited)) };
+    });
     if (rounds.length > 1) {
-      console.log(`-- median of ${rounds.length} rounds`);
+      console.log(`-- median of ${rounds.length} rounds (ratios: median of each round's own ratio)`);
       for (const m of results) console.log(formatLine(m, results));
     }
     const rssMb = Math.max(...servers.map((s) => s.peakRssMb()));
