@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/prisma.ts';
 import { protocolCases } from './fuzz/protocol-cases.ts';
 import { encodeRequest, rawExchange, type RawAnswer } from './fuzz/raw-http.ts';
-import { requestArb, type FuzzContext, type FuzzRequest } from './fuzz/requests.ts';
+import { requestArb, requestFor, type FuzzContext, type FuzzRequest } from './fuzz/requests.ts';
 import { operationsOf } from './fuzz/schema-arbitrary.ts';
 import { seedFuzzData } from './fuzz/seed-fuzz.ts';
 import { cloneDatabase, type TestDatabase } from './support/databases.ts';
@@ -22,7 +22,7 @@ import { ADMIN_KEY, CLINIC_TIMEZONE, startServer, type ServerProcess } from './s
 
 const PORT = 3480;
 const SEED = Number(process.env.RELIABILITY_SEED ?? 424_242);
-const BATCH = 250;
+const BATCH = 250; // more than routes × roles (23 × 7), so the sweep fits in the first batch
 const LEAK = /\bat \/|\.ts:\d+|node_modules|\bSELECT\b|\bINSERT\b|prisma|postgres|DriverAdapter|stack/i;
 
 interface Outcome {
@@ -82,10 +82,13 @@ describe('hostile input', () => {
     const ops = operationsOf(doc).filter((op) => op.path.startsWith('/v1/'));
     const ctx: FuzzContext = { doc, keys: { ...seeded.keys, none: '' }, ids: seeded.ids };
     const arb = requestArb(ops, ctx);
+    // First one request for every route as every role, then the rest at random.
+    const sweep = ops.flatMap((op, i) => Object.keys(ctx.keys).map((role, j) => fc.sample(requestFor(op, ctx, role), { numRuns: 1, seed: SEED + 1_000 * i + j })[0]!));
     const outcomes: Outcome[] = [];
     const started = Date.now();
     for (let batch = 0; batch * BATCH < SIZES.fuzzRequests; batch++) {
-      const reqs = fc.sample(arb, { numRuns: Math.min(BATCH, SIZES.fuzzRequests - batch * BATCH), seed: SEED + batch });
+      const count = Math.min(BATCH, SIZES.fuzzRequests - batch * BATCH);
+      const reqs = batch === 0 ? [...sweep, ...fc.sample(arb, { numRuns: count - sweep.length, seed: SEED })] : fc.sample(arb, { numRuns: count, seed: SEED + batch });
       const done = await pool(8, reqs.map((req, i) => async (): Promise<Outcome> => {
         if ((batch * BATCH + i) % Math.round(1 / SIZES.fuzzSocketShare) === 0) {
           return { req, via: 'socket', answer: await rawExchange(PORT, encodeRequest(req, PORT)) };

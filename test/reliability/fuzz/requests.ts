@@ -86,12 +86,13 @@ function queryArb(op: Operation, hints: Hints, ctx: FuzzContext): fc.Arbitrary<s
   });
 }
 
-function headersArb(op: Operation, ctx: FuzzContext): fc.Arbitrary<{ headers: Record<string, string>; label: string }> {
+function headersArb(op: Operation, ctx: FuzzContext, fixedRole?: string): fc.Arbitrary<{ headers: Record<string, string>; label: string }> {
   // Mostly valid keys, so most requests get past authentication (failed ones are rate limited, 429).
   const valid = Object.keys(ctx.keys).filter((r) => ['admin', 'front_desk', 'clinician', 'auditor'].includes(r));
   const invalid = Object.keys(ctx.keys).filter((r) => !valid.includes(r));
   return fc.record({
-    role: fc.oneof({ weight: 16, arbitrary: fc.constantFrom(...valid) }, { weight: 3, arbitrary: fc.constantFrom(...invalid) }, { weight: 1, arbitrary: badAuthorization.map((a) => `raw:${a}`) }),
+    role: fixedRole !== undefined ? fc.constant(fixedRole)
+      : fc.oneof({ weight: 16, arbitrary: fc.constantFrom(...valid) }, { weight: 3, arbitrary: fc.constantFrom(...invalid) }, { weight: 1, arbitrary: badAuthorization.map((a) => `raw:${a}`) }),
     idem: fc.option(fc.oneof(fc.uuid(), fc.constant('fuzz-reused-key'), fc.constantFrom('"quoted-key"', '', 'k'.repeat(300), 'with space', '"unterminated')), { freq: 2 }),
     accept: fc.option(fc.constantFrom('text/csv', 'application/json', '*/*', 'text/html', 'application/problem+json', 'text/csv;q=0.1, application/json'), { freq: 4 }),
     requestId: fc.option(fc.constantFrom('abc', 'x'.repeat(100), 'id with space', '<script>', '../../x'), { freq: 6 }),
@@ -107,22 +108,25 @@ function headersArb(op: Operation, ctx: FuzzContext): fc.Arbitrary<{ headers: Re
   });
 }
 
-export function requestArb(ops: Operation[], ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
+/** Requests for one route; with `role`, always as that role (the sweep over every route and role). */
+export function requestFor(op: Operation, ctx: FuzzContext, role?: string): fc.Arbitrary<FuzzRequest> {
   const hints = hintsFor(ctx);
-  return fc.constantFrom(...ops).chain((op) => {
-    const ids = idsForPath(op.path, ctx);
-    const segment = fc.oneof({ weight: 8, arbitrary: ids.length ? fc.constantFrom(...ids) : fc.uuid() }, { weight: 2, arbitrary: fc.uuid() }, { weight: 2, arbitrary: hostileSegment });
-    const method = fc.oneof({ weight: 30, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') });
-    return fc.record({ method, id: segment, query: queryArb(op, hints, ctx), body: bodyArb(op, ctx, hints), head: headersArb(op, ctx) }).map(({ method: m, id, query, body, head }) => {
-      const headers = { ...head.headers };
-      if (body.contentType && m !== 'GET' && m !== 'HEAD') headers['content-type'] = body.contentType;
-      return {
-        method: m,
-        url: op.path.replace(/\{[^}]+\}/g, id) + query,
-        headers,
-        ...(body.payload !== undefined && m !== 'GET' && m !== 'HEAD' ? { payload: body.payload } : {}),
-        label: `${op.method} ${op.path} as ${head.label}: ${body.label}`,
-      };
-    });
+  const ids = idsForPath(op.path, ctx);
+  const segment = fc.oneof({ weight: 8, arbitrary: ids.length ? fc.constantFrom(...ids) : fc.uuid() }, { weight: 2, arbitrary: fc.uuid() }, { weight: 2, arbitrary: hostileSegment });
+  const method = fc.oneof({ weight: 30, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') });
+  return fc.record({ method, id: segment, query: queryArb(op, hints, ctx), body: bodyArb(op, ctx, hints), head: headersArb(op, ctx, role) }).map(({ method: m, id, query, body, head }) => {
+    const headers = { ...head.headers };
+    if (body.contentType && m !== 'GET' && m !== 'HEAD') headers['content-type'] = body.contentType;
+    return {
+      method: m,
+      url: op.path.replace(/\{[^}]+\}/g, id) + query,
+      headers,
+      ...(body.payload !== undefined && m !== 'GET' && m !== 'HEAD' ? { payload: body.payload } : {}),
+      label: `${op.method} ${op.path} as ${head.label}: ${body.label}`,
+    };
   });
+}
+
+export function requestArb(ops: Operation[], ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
+  return fc.constantFrom(...ops).chain((op) => requestFor(op, ctx));
 }
