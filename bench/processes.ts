@@ -61,7 +61,10 @@ export async function startProcess(name: string, args: string[], env: Record<str
     await waitReady(url, child);
   } catch (err) {
     await proc.stop();
-    throw err;
+    // The reason is usually in the process's own output (a migration changed after it was applied to
+    // a reused database, for instance: rerun with --reseed).
+    const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
+    throw new Error(`${(err as Error).message}\n${tail}`, { cause: err });
   }
   return proc;
 }
