@@ -20,6 +20,7 @@ const EMBEDDED_PORT = 55400;
 
 let embedded: EmbeddedDatabase | undefined;
 let embeddedDir: string | undefined;
+let adminUrl: string | undefined;
 
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
@@ -50,11 +51,17 @@ export async function setup(project: TestProject): Promise<void> {
     await admin.end();
   }
   await migrate(withDatabase(serverUrl, templateDb));
+  adminUrl = serverUrl;
   project.provide('relServerUrl', serverUrl);
   project.provide('relTemplateDb', templateDb);
 }
 
 export async function teardown(): Promise<void> {
+  if (adminUrl && !embedded) {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query('DROP DATABASE IF EXISTS "esi_reltest_tpl" WITH (FORCE)').finally(() => admin.end());
+  }
   await embedded?.stop();
   if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
 }
