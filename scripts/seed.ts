@@ -2,17 +2,15 @@
 // Loads a synthetic multi-site clinic (fake names only) into an empty database in one transaction:
 // secondary indexes, foreign keys and the R2 exclusion constraint are dropped first and re-created after
 // the bulk INSERT … SELECT statements, which is several times faster than maintaining them row by row,
-// and re-creating the constraints re-checks every row against them.
+// and re-creating the constraints re-checks every row against them (seed-load.ts checks R1 and R3).
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { todayIn } from '../src/shared/dates.ts';
-import { seedStatements } from './seed-sql.ts';
-import { dropSecondaryStructures, type SavedStructures } from './seed-structures.ts';
+import { loadSeed } from './seed-load.ts';
 
 const DEFAULT_URL = 'postgresql://postgres@127.0.0.1:5432/esi_bench';
-const BIG_TABLES = ['patients', 'episodes', 'injections', 'audit_events'];
 
 function parse() {
   const { values } = parseArgs({
@@ -71,37 +69,10 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: opts.url, application_name: 'esi-seed' });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM patients');
-    if (Number(rows[0]?.n) > 0) throw new Error(`The database already holds ${rows[0]?.n} patients; seed an empty one or pass --reset`);
     console.log(`Seeding ${opts.patients} patients and ${opts.injections} injections (today ${opts.today} in ${opts.zone}) into ${new URL(opts.url).pathname.slice(1)}`);
-    await client.query('BEGIN');
-    await client.query(`SET LOCAL synchronous_commit = off; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '256MB'`);
-    // Attribution for the seeded rows; these keys have no usable secret (random hashes).
-    await client.query(`INSERT INTO api_keys (id, name, role, "keyHash", prefix, "createdAt")
-      SELECT gen_random_uuid(), n, r::"Role", encode(sha256(gen_random_uuid()::text::bytea), 'hex'), 'seed', now() - interval '11 years'
-        FROM (VALUES ('seed-front-desk', 'front_desk'), ('seed-clinician', 'clinician')) v(n, r)`);
-    const saved: SavedStructures = await dropSecondaryStructures(client, BIG_TABLES);
-    for (const s of seedStatements(opts)) {
-      const t0 = performance.now();
-      await client.query(s.sql);
-      console.log(`  ${s.label.padEnd(18)} ${secs(t0)} s`);
-    }
-    for (const s of saved.recreate) {
-      const t0 = performance.now();
-      await client.query(s.sql);
-      console.log(`  ${s.label.padEnd(18)} ${secs(t0)} s`);
-    }
-    await client.query('COMMIT');
-    const t0 = performance.now();
-    await client.query(`VACUUM (ANALYZE) ${BIG_TABLES.join(', ')}`);
-    console.log(`  ${'vacuum analyze'.padEnd(18)} ${secs(t0)} s`);
-    const counts = await client.query<{ t: string; n: string }>(`SELECT 'patients' t, count(*) n FROM patients UNION ALL SELECT 'episodes', count(*) FROM episodes
-      UNION ALL SELECT 'injections', count(*) FROM injections UNION ALL SELECT 'audit_events', count(*) FROM audit_events`);
-    console.log(counts.rows.map((r) => `${r.t}=${r.n}`).join(' '));
+    const counts = await loadSeed(client, opts, (line) => console.log(line));
+    console.log(Object.entries(counts).map(([t, n]) => `${t}=${n}`).join(' '));
     console.log(`Seeded in ${secs(started)} s`);
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
   } finally {
     await client.end();
   }
