@@ -69,6 +69,8 @@ function targets(f: Fixtures, app: string[], base: string[]): { target: Target; 
   return [
     get('baseline plain', base, () => `/plain/${nextId()}`),
     get('baseline audited', base, () => `/audited/${nextId()}`),
+    // Diagnostic, not a target: the framework and the key lookup alone, the ceiling for every /v1 read.
+    get('me (auth only)', app, () => '/v1/me'),
     get('eligibility', app, () => `/v1/patients/${nextId()}/eligibility`),
     get('patient', app, () => `/v1/patients/${nextId()}`),
     get('history', app, () => `/v1/patients/${nextId()}/injections`),
