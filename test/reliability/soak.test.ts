@@ -29,7 +29,7 @@ describe('soak', () => {
 
   it(`holds ${SIZES.soakSeconds} s of mixed traffic at ${SHARE_OF_MAX * 100} % of the measured maximum`, async () => {
     const { key } = await createKey(server.url, 'front_desk');
-    const patients = await seedPatients(server.url, 50);
+    const patients = await seedPatients(server.url, SIZES.soakPatients);
     const rssCold = server.rssMiB();
     // One mix for both runs: its booking counter carries on, so no date is booked twice.
     const mix = clinicMix(patients, key);
@@ -60,6 +60,7 @@ describe('soak', () => {
 
     printFigures('soak', {
       durationSeconds: SIZES.soakSeconds,
+      patients: patients.length,
       connections: CONNECTIONS,
       measuredMaxRps: maxRps,
       maxProbe: { seconds: SIZES.maxProbeSeconds, p99Ms: probe.latency.p99, errors: probe.errors, non2xx: probe.non2xx },

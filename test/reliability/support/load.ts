@@ -40,6 +40,8 @@ export function runLoad(opts: LoadOptions): LoadRun {
   return autocannon(opts);
 }
 
+const SPREAD_DAYS = 700;
+
 /** One request spec whose every call picks the next request of the mix. */
 export function clinicMix(patients: SeededPatient[], key: string) {
   let n = 0;
@@ -52,9 +54,10 @@ export function clinicMix(patients: SeededPatient[], key: string) {
       case 0:
       case 1: {
         // Patient (b mod P) gets its (b div P)-th booking, 14 days after its previous one: never refused.
+        // Patients start on different days over two years, so a day holds a clinic's worth of bookings.
         const b = bookings++;
         const who = patients[b % patients.length]!;
-        const date = addDays(FIRST_BOOKING_DATE, 14 * Math.floor(b / patients.length));
+        const date = addDays(FIRST_BOOKING_DATE, ((b % patients.length) % SPREAD_DAYS) + 14 * Math.floor(b / patients.length));
         const body = { patientId: who.patientId, episodeId: who.episodeId, scheduledAt: morningOf(date), level: 'L5-S1', approach: 'interlaminar', side: 'midline' };
         return { method: 'POST', path: '/v1/injections', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) };
       }
@@ -68,7 +71,7 @@ export function clinicMix(patients: SeededPatient[], key: string) {
       case 7:
         return { method: 'GET', path: `/v1/patients/${p.patientId}/eligibility`, headers: auth };
       case 8:
-        return { method: 'GET', path: `/v1/schedule?date=${addDays(FIRST_BOOKING_DATE, 14 * (i % 20))}`, headers: auth };
+        return { method: 'GET', path: `/v1/schedule?date=${addDays(FIRST_BOOKING_DATE, i % SPREAD_DAYS)}`, headers: auth };
       default:
         return { method: 'GET', path: `/v1/patients/${p.patientId}/injections`, headers: auth };
     }

@@ -14,7 +14,9 @@ export const SIZES = {
   /** Hostile input. */
   fuzzRequests: short ? 2_000 : 20_000,
   fuzzSocketShare: 0.2,
-  /** Soak at ~70 % of the measured maximum. */
+  /** Soak at ~70 % of the measured maximum. Enough patients that none collects more injections than a
+   * real one would (a fifth of the requests are bookings): about 10 each by the end of the full soak. */
+  soakPatients: short ? 500 : 4_000,
   soakSeconds: short ? 20 : 300,
   soakWindowSeconds: short ? 5 : 60,
   maxProbeSeconds: short ? 3 : 8,
