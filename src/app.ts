@@ -11,6 +11,7 @@ import { trackRoutes } from './plugins/access-policy.ts';
 import authPlugin from './plugins/auth.plugin.ts';
 import errorsPlugin, { clientErrorHandler, frameworkErrors, protocolGuards } from './plugins/errors.plugin.ts';
 import idempotencyPlugin from './plugins/idempotency.plugin.ts';
+import { resourceLoaders } from './modules/resource-loaders.ts';
 import inputTextPlugin from './plugins/input-text.plugin.ts';
 import openapiPlugin from './plugins/openapi.plugin.ts';
 import dashboardPlugin from './plugins/dashboard.plugin.ts';
@@ -85,7 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     adminApiKey: opts.config.adminApiKey,
     authFailuresPerMinute: opts.authFailuresPerMinute ?? 60,
   });
-  await app.register(idempotencyPlugin, { db: opts.db });
+  await app.register(idempotencyPlugin, { db: opts.db, resources: resourceLoaders(opts.db) });
   await app.register(healthRoutes, { db: opts.db });
   await app.register(apiRoutes, {
     prefix: '/v1',

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { Database } from '../db/prisma.ts';
 import { AppError } from '../shared/errors.ts';
 import { seal, unseal } from './response-seal.ts';
+import type { ResourceLoaders, ResourceType } from './idempotency-resource.ts';
 
 const TTL_HOURS = 24;
 /** An in-flight record older than this belongs to a request whose process died; a retry may take it over. */
@@ -28,6 +29,8 @@ interface StoredRecord {
   responseStatus: number | null;
   responseBody: string | null;
   responseType: string | null;
+  resourceType: ResourceType | null;
+  resourceId: string | null;
   stale: boolean;
 }
 
@@ -60,8 +63,8 @@ function requestHash(request: FastifyRequest): string {
   return createHash('sha256').update(`${request.method} ${path}\n${canonical(request.body ?? null)}`).digest('hex');
 }
 
-export default fp<{ db: Database }>(
-  async (app: FastifyInstance, { db }) => {
+export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(
+  async (app: FastifyInstance, { db, resources = {} }) => {
     // Expired keys are removed on reuse; this sweep keeps keys nobody retries from piling up.
     const purge = () => {
       db.pool
@@ -96,7 +99,7 @@ export default fp<{ db: Database }>(
           return;
         }
         const found = await db.pool.query<StoredRecord & { expired: boolean }>(
-          `SELECT id, "requestHash", state, "responseStatus", "responseBody", "responseType",
+          `SELECT id, "requestHash", state, "responseStatus", "responseBody", "responseType", "resourceType", "resourceId",
                   "expiresAt" < now() AS expired,
                   "createdAt" < now() - make_interval(secs => ${STALE_IN_FLIGHT_SECONDS}) AS stale
              FROM idempotency_records WHERE "apiKeyId" = $1 AND key = $2`,
@@ -133,6 +136,11 @@ export default fp<{ db: Database }>(
           );
           if (taken.rowCount === 1) {
             request.idempotencyRecordId = rec.id;
+            // The first attempt committed its resource but died before storing its answer: answer
+            // with that resource (and store it) rather than creating it a second time.
+            const load = rec.resourceType && rec.resourceId ? resources[rec.resourceType] : undefined;
+            const resource = load && rec.resourceId ? await load(rec.resourceId) : null;
+            if (resource) return reply.code(201).header('idempotent-replayed', 'true').send(resource);
             return;
           }
         }

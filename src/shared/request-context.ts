@@ -4,5 +4,5 @@ import { AppError } from './errors.ts';
 
 export function ctxOf(request: FastifyRequest): RequestContext {
   if (!request.actor) throw new AppError('AUTH.UNAUTHENTICATED', 'Authentication required');
-  return { actor: request.actor, requestId: String(request.id) };
+  return { actor: request.actor, requestId: String(request.id), idempotencyRecordId: request.idempotencyRecordId };
 }

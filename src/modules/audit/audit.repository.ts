@@ -6,6 +6,9 @@ import type { Actor } from '../../plugins/auth.plugin.ts';
 export interface RequestContext {
   actor: Actor;
   requestId: string;
+  /** The Idempotency-Key record of this request, if any: a create links its resource to it in the
+   * same transaction (see idempotency.plugin.ts). */
+  idempotencyRecordId?: string | undefined;
 }
 
 export interface AuditInput {

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { linkResource } from '../../plugins/idempotency-resource.ts';
 import { writeAudit, type RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
@@ -57,6 +58,7 @@ export class EpisodesService {
           select: episodeSelect,
         });
         const dto = toEpisodeDto(row);
+        await linkResource(tx, ctx, 'episode', row.id);
         await writeAudit(tx, ctx, { action: 'episode.create', entityType: 'episode', entityId: row.id, patientId, after: dto });
         return dto;
       });

@@ -17,6 +17,7 @@ import {
   type Transition,
   type Violation,
 } from './injection.rules.ts';
+import { linkResourcePg } from '../../plugins/idempotency-resource.ts';
 import { bookingFacts, inTransaction, insertBooking, lockPatientRow } from './booking.repository.ts';
 import {
   injectionSelect,
@@ -104,7 +105,9 @@ export class InjectionsService {
       const violations = this.judge(target, facts.episode, facts.injections);
       if (violations.length) throw violationError(violations);
       const booking = { ...body, scheduledAt: new Date(body.scheduledAt), localDate };
-      return toInjectionDto(await insertBooking(client, ctx, booking, new Date(), toInjectionDto));
+      const row = await insertBooking(client, ctx, booking, new Date(), toInjectionDto);
+      await linkResourcePg(client, ctx, 'injection', row.id);
+      return toInjectionDto(row);
     })));
   }
 

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { linkResource } from '../../plugins/idempotency-resource.ts';
 import { writeAudit, type RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
@@ -37,6 +38,7 @@ export class PatientsService {
           select: patientSelect,
         });
         const dto = toPatientDto(row);
+        await linkResource(tx, ctx, 'patient', row.id);
         await writeAudit(tx, ctx, { action: 'patient.create', entityType: 'patient', entityId: row.id, patientId: row.id, after: dto });
         return dto;
       });
