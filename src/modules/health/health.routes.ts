@@ -11,13 +11,18 @@ export const healthRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app,
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     try {
       const client = await db.pool.connect();
+      let failure: Error | undefined;
       try {
         await Promise.race([
           client.query('SELECT 1'),
           new Promise((_, rej) => setTimeout(() => rej(new Error('readiness query timed out')), READY_TIMEOUT_MS).unref()),
         ]);
+      } catch (err) {
+        failure = err as Error;
+        throw err;
       } finally {
-        client.release();
+        // A connection whose query failed or is still running is discarded, not handed to the next request.
+        client.release(failure);
       }
       return { status: 'ready', database: 'up' };
     } catch (err) {
