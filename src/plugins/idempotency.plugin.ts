@@ -157,7 +157,17 @@ export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(
       request.idempotencyRecordId = undefined;
       // A 5xx is not an answer to remember: the client may retry with the same key.
       if (reply.statusCode >= 500 || typeof payload !== 'string' || !request.sealKey) {
-        await db.pool.query('DELETE FROM idempotency_records WHERE id = $1', [id]).catch(() => undefined);
+        // Unless the create committed after all (its resource is linked: the connection dropped during
+        // COMMIT, say): then the record is left for the next retry to take over at once and be answered
+        // with that resource.
+        await db.pool
+          .query(
+            `WITH kept AS (UPDATE idempotency_records SET "createdAt" = now() - make_interval(secs => ${STALE_IN_FLIGHT_SECONDS + 1})
+                            WHERE id = $1 AND "resourceId" IS NOT NULL RETURNING id)
+             DELETE FROM idempotency_records WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM kept)`,
+            [id],
+          )
+          .catch(() => undefined);
         return payload;
       }
       await db.pool.query(

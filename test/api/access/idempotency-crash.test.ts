@@ -83,3 +83,37 @@ describe('retry after a crash between commit and the stored answer', () => {
     expect(retry.json().id).not.toBe(first.json().id);
   });
 });
+
+describe('a create that committed although its request failed', () => {
+  it('keeps the key so the retry is answered with the committed resource', async () => {
+    const { patientId, episodeId } = await factories(t.app).patientWithEpisode({ severity: 'severe' });
+    const key = randomUUID();
+    const body = { patientId, episodeId, scheduledAt: '2027-05-03T09:00:00-04:00', level: 'L4-L5', approach: 'caudal', side: 'midline' };
+    // The answer fails after the booking's transaction committed (as when the connection drops
+    // during COMMIT and the client sees a 5xx). Simulated by failing the serialisation of the answer:
+    // the first injection-shaped value stringified is the audit row's copy (inside the transaction),
+    // the second is the response.
+    let seen = 0;
+    const original = JSON.stringify;
+    JSON.stringify = ((value: unknown, ...rest: []) => {
+      if (value && typeof value === 'object' && 'localDate' in (value) && 'episodeId' in (value) && ++seen === 2) {
+        throw new Error('connection lost while answering');
+      }
+      return original(value, ...rest);
+    }) as typeof JSON.stringify;
+    let first;
+    try {
+      first = await post('/v1/injections', body, key);
+    } finally {
+      JSON.stringify = original;
+    }
+    expect(first.statusCode).toBe(500);
+    expect(await count('SELECT count(*)::int AS n FROM injections WHERE "patientId" = $1', [patientId])).toBe(1);
+
+    const retry = await post('/v1/injections', body, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toMatchObject({ patientId, localDate: '2027-05-03', status: 'scheduled' });
+    expect(await count('SELECT count(*)::int AS n FROM injections WHERE "patientId" = $1', [patientId])).toBe(1);
+  });
+});
