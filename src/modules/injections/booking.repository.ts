@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { AUDIT_ACTOR_PARAMS, auditActorValues } from '../audit/audit-sql.ts';
 import type { RequestContext } from '../audit/audit.repository.ts';
 import { isoToDate } from '../../shared/dates.ts';
-import type { EpisodeFacts, InjectionFacts, InjectionStatus, NeurologicalSign, Severity } from './injection.rules.ts';
+import { RULE_FACTS_COLUMNS, ruleFactsFromRows, type RuleFacts, type RuleFactsRow } from './rule-facts.sql.ts';
 import type { InjectionRow } from './injections.repository.ts';
 
 /** Runs work in one transaction on one pooled connection; rolls back on any error. */
@@ -32,39 +32,16 @@ export async function lockPatientRow(client: pg.PoolClient, patientId: string): 
   return rowCount === 1;
 }
 
-export const BOOKING_FACTS_SQL = `SELECT e.id AS "episodeId", e."patientId" AS "episodePatientId", e.status AS "episodeStatus",
-       to_char(e."conservativeCareStartedOn", 'YYYY-MM-DD') AS "startedOn", e.severity, e."neurologicalSigns"::text[] AS signs,
-       i.id AS "injectionId", to_char(i."localDate", 'YYYY-MM-DD') AS "localDate", i.status
+export const BOOKING_FACTS_SQL = `SELECT ${RULE_FACTS_COLUMNS}
   FROM (SELECT 1) one
   LEFT JOIN episodes e ON e.id = $2::uuid
   LEFT JOIN injections i ON i."patientId" = $1::uuid
  ORDER BY i."localDate"`;
 
-interface FactsRow {
-  episodeId: string | null;
-  episodePatientId: string;
-  episodeStatus: 'open' | 'closed';
-  startedOn: string;
-  severity: Severity;
-  signs: NeurologicalSign[];
-  injectionId: string | null;
-  localDate: string;
-  status: InjectionStatus;
-}
-
 /** The episode named in the request (null when no such episode) and every injection of the patient. */
-export async function bookingFacts(client: pg.PoolClient, patientId: string, episodeId: string): Promise<{ episode: EpisodeFacts | null; injections: InjectionFacts[] }> {
-  const { rows } = await client.query<FactsRow>({ name: 'book-facts', text: BOOKING_FACTS_SQL, values: [patientId, episodeId] });
-  const first = rows[0];
-  const episode: EpisodeFacts | null = !first || first.episodeId === null ? null : {
-    id: first.episodeId,
-    patientId: first.episodePatientId,
-    status: first.episodeStatus,
-    conservativeCareStartedOn: first.startedOn,
-    severity: first.severity,
-    neurologicalSigns: first.signs,
-  };
-  return { episode, injections: rows.filter((r) => r.injectionId !== null).map((r) => ({ id: r.injectionId!, localDate: r.localDate, status: r.status })) };
+export async function bookingFacts(client: pg.PoolClient, patientId: string, episodeId: string): Promise<RuleFacts> {
+  const { rows } = await client.query<RuleFactsRow>({ name: 'book-facts', text: BOOKING_FACTS_SQL, values: [patientId, episodeId] });
+  return ruleFactsFromRows(rows);
 }
 
 export const INSERT_BOOKING_SQL = `WITH ins AS (

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { AUDIT_ACTOR_PARAMS, AUDIT_INSERT, auditActorValues } from '../audit/audit-sql.ts';
 import type { RequestContext } from '../audit/audit.repository.ts';
 import { isoToDate } from '../../shared/dates.ts';
-import type { EpisodeFacts, InjectionFacts, InjectionStatus, NeurologicalSign, Severity } from './injection.rules.ts';
+import { RULE_FACTS_COLUMNS, ruleFactsFromRows, type RuleFacts, type RuleFactsRow } from './rule-facts.sql.ts';
 import type { InjectionRow } from './injections.repository.ts';
 
 /** The columns of injectionSelect, dates as text. */
@@ -25,45 +25,18 @@ export const toInjectionRow = (r: InjectionTextRow): InjectionRow => ({
 
 export const ELIGIBILITY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uuid),
   a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'eligibility.read', 'patient', p.id::text, p.id FROM p)
-  SELECT e.id AS "episodeId", e."patientId" AS "episodePatientId", e.status AS "episodeStatus",
-         to_char(e."conservativeCareStartedOn", 'YYYY-MM-DD') AS "startedOn", e.severity, e."neurologicalSigns"::text[] AS signs,
-         i.id AS "injectionId", to_char(i."localDate", 'YYYY-MM-DD') AS "localDate", i.status
+  SELECT ${RULE_FACTS_COLUMNS}
     FROM p LEFT JOIN episodes e ON e."patientId" = p.id AND e.status = 'open'
            LEFT JOIN injections i ON i."patientId" = p.id
    ORDER BY i."localDate"`;
 
-interface EligibilityRow {
-  episodeId: string | null;
-  episodePatientId: string;
-  episodeStatus: 'open' | 'closed';
-  startedOn: string;
-  severity: Severity;
-  signs: NeurologicalSign[];
-  injectionId: string | null;
-  localDate: string;
-  status: InjectionStatus;
-}
-
-export interface EligibilityFacts {
-  episode: EpisodeFacts | null;
-  injections: InjectionFacts[];
-}
+export type EligibilityFacts = RuleFacts;
 
 /** The open episode and every injection of the patient, auditing the read; null when no such patient. */
 export async function eligibilityFacts(pool: pg.Pool, ctx: RequestContext, patientId: string): Promise<EligibilityFacts | null> {
-  const { rows } = await pool.query<EligibilityRow>({ name: 'hot-eligibility', text: ELIGIBILITY_SQL, values: [patientId, ...auditActorValues(ctx)] });
-  const first = rows[0];
-  if (!first) return null;
-  const episode: EpisodeFacts | null = first.episodeId === null ? null : {
-    id: first.episodeId,
-    patientId: first.episodePatientId,
-    status: first.episodeStatus,
-    conservativeCareStartedOn: first.startedOn,
-    severity: first.severity,
-    neurologicalSigns: first.signs,
-  };
-  const injections = rows.filter((r) => r.injectionId !== null).map((r) => ({ id: r.injectionId!, localDate: r.localDate, status: r.status }));
-  return { episode, injections };
+  const { rows } = await pool.query<RuleFactsRow>({ name: 'hot-eligibility', text: ELIGIBILITY_SQL, values: [patientId, ...auditActorValues(ctx)] });
+  // No row at all: no such patient (a patient without episode or injections still yields one row).
+  return rows.length === 0 ? null : ruleFactsFromRows(rows);
 }
 
 export const HISTORY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uuid),
