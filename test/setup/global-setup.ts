@@ -1,10 +1,10 @@
 // Migrates a template database once per run; each test file clones it (CREATE DATABASE … TEMPLATE).
 // Uses DATABASE_URL's server when set, else an embedded PostgreSQL kept in .data-test/.
 import { resolve } from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbedded, type EmbeddedDatabase } from '../../src/db/embedded.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { assertTestServerUrl, withAdmin, withDatabase } from '../helpers/pg-admin.ts';
 
 export const TEMPLATE_DB = 'esi_test_template';
 
@@ -17,19 +17,10 @@ declare module 'vitest' {
 
 let embedded: EmbeddedDatabase | undefined;
 
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
 export async function setup(project: TestProject): Promise<void> {
   let serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const name = decodeURIComponent(new URL(serverUrl).pathname.slice(1));
-    if (!name.includes('test')) {
-      throw new Error(`Refusing to run tests against database "${name}": its name must contain "test"`);
-    }
+    assertTestServerUrl(serverUrl);
   } else {
     embedded = await startEmbedded({ dataDir: resolve('.data-test'), database: 'esi_test', port: 54339 });
     serverUrl = embedded.url;
@@ -38,16 +29,12 @@ export async function setup(project: TestProject): Promise<void> {
   // one server (several checkouts, CI beside a developer) never drop each other's clones.
   const base = decodeURIComponent(new URL(serverUrl).pathname.slice(1));
   const templateDb = base && base !== 'test' && base !== 'esi_test' ? `${base.slice(0, 30)}_tpl` : TEMPLATE_DB;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
+  await withAdmin(serverUrl, async (admin) => {
     // Leftover clones of an interrupted run.
     const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2`, [`${templateDb}_f_`, templateDb]);
     for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${templateDb}"`);
-  } finally {
-    await admin.end();
-  }
+  });
   await migrate(withDatabase(serverUrl, templateDb));
   project.provide('serverUrl', serverUrl);
   project.provide('templateDb', templateDb);

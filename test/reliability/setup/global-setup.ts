@@ -3,10 +3,10 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbedded, type EmbeddedDatabase } from '../../../src/db/embedded.ts';
 import { migrate } from '../../../src/db/migrate.ts';
+import { assertTestServerUrl, withAdmin, withDatabase } from '../../helpers/pg-admin.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,17 +22,10 @@ let embedded: EmbeddedDatabase | undefined;
 let embeddedDir: string | undefined;
 let adminUrl: string | undefined;
 
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
 export async function setup(project: TestProject): Promise<void> {
   let serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const name = decodeURIComponent(new URL(serverUrl).pathname.slice(1));
-    if (!name.includes('test')) throw new Error(`Refusing to run against database "${name}": its name must contain "test"`);
+    assertTestServerUrl(serverUrl);
   } else {
     embeddedDir = await mkdtemp(join(tmpdir(), 'esi-rel-pg-'));
     await chmod(embeddedDir, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
@@ -40,16 +33,12 @@ export async function setup(project: TestProject): Promise<void> {
     serverUrl = embedded.url;
   }
   const templateDb = 'esi_reltest_tpl';
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
+  await withAdmin(serverUrl, async (admin) => {
     // Leftovers of an interrupted run.
     const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, 'esi_reltest_')`);
     for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${templateDb}"`);
-  } finally {
-    await admin.end();
-  }
+  });
   await migrate(withDatabase(serverUrl, templateDb));
   adminUrl = serverUrl;
   project.provide('relServerUrl', serverUrl);
@@ -58,9 +47,7 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   if (adminUrl && !embedded) {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS "esi_reltest_tpl" WITH (FORCE)').finally(() => admin.end());
+    await withAdmin(adminUrl, (admin) => admin.query('DROP DATABASE IF EXISTS "esi_reltest_tpl" WITH (FORCE)'));
   }
   await embedded?.stop();
   if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });

