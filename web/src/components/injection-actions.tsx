@@ -1,12 +1,13 @@
 // The actions on one scheduled injection, offered by role: reschedule, cancel with a reason, no-show,
 // complete. Each opens a small labelled form under the row; the server's answer decides.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ApiError } from '../api/problem';
 import type { Injection } from '../api/types';
 import { useAuth, useCan } from '../auth/auth-context';
 import { dateIn, timeIn, zonedIso } from '../lib/time';
 import { ErrorNote } from './status';
 import { EarliestOffer, Refusals } from './rules';
+import { useSubmit } from '../lib/use-submit';
 
 export type Mode = 'reschedule' | 'cancel' | 'noShow' | 'complete';
 
@@ -43,33 +44,23 @@ export function ActionForm({ injection, who, zone, mode, onDone, onClose }: Form
   const [date, setDate] = useState(initial.date);
   const [time, setTime] = useState(initial.time);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const idp = `${mode}-${injection.id}`;
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (mode === 'reschedule') {
-        await api.reschedule(injection.id, zonedIso(date, time, zone));
-        onDone(`Rescheduled ${who} to ${date} ${time}.`);
-      } else if (mode === 'cancel') {
-        await api.cancel(injection.id, reason);
-        onDone(`Cancelled ${who}'s injection.`);
-      } else if (mode === 'noShow') {
-        await api.noShow(injection.id);
-        onDone(`Recorded that ${who} did not attend.`);
-      } else {
-        await api.complete(injection.id, zonedIso(date, time, zone));
-        onDone(`Recorded ${who}'s injection as performed.`);
-      }
-    } catch (err) {
-      setError(err);
-      setBusy(false);
+  const { busy, error, submit } = useSubmit(async () => {
+    if (mode === 'reschedule') {
+      await api.reschedule(injection.id, zonedIso(date, time, zone));
+      onDone(`Rescheduled ${who} to ${date} ${time}.`);
+    } else if (mode === 'cancel') {
+      await api.cancel(injection.id, reason);
+      onDone(`Cancelled ${who}'s injection.`);
+    } else if (mode === 'noShow') {
+      await api.noShow(injection.id);
+      onDone(`Recorded that ${who} did not attend.`);
+    } else {
+      await api.complete(injection.id, zonedIso(date, time, zone));
+      onDone(`Recorded ${who}'s injection as performed.`);
     }
-  }
+  });
 
   const violations = error instanceof ApiError ? error.violations : [];
   let fields: ReactNode;

@@ -1,6 +1,6 @@
 // The booking form. Eligibility for the chosen date is asked live (GET …/eligibility?on=); a refusal
 // is shown in plain words with the earliest eligible date as one click. The server decides at submit.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { ApiError } from '../api/problem';
 import type { Approach, Episode, HistoryItem, Injection, PatientDetail, Side } from '../api/types';
 import { useAuth } from '../auth/auth-context';
@@ -9,6 +9,7 @@ import { ErrorNote } from '../components/status';
 import { linkClick, paths } from '../lib/router';
 import { dateIn, formatDate, formatDateTime, isIsoDate, zonedIso } from '../lib/time';
 import { useLoad } from '../lib/use-load';
+import { useSubmit } from '../lib/use-submit';
 
 const SIDES: Side[] = ['left', 'right', 'bilateral', 'midline'];
 const APPROACHES: Approach[] = ['transforaminal', 'interlaminar', 'caudal'];
@@ -23,30 +24,19 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
   const [level, setLevel] = useState(last?.level ?? (episode.region === 'cervical' ? 'C6-C7' : 'L4-L5'));
   const [approach, setApproach] = useState<Approach>(last?.approach ?? 'transforaminal');
   const [side, setSide] = useState<Side>(last?.side ?? 'left');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [booked, setBooked] = useState<Injection | null>(null);
   const validDate = isIsoDate(date);
   const elig = useLoad(validDate ? `elig:${patient.id}:${date}` : null, (signal) => api.eligibility(patient.id, date, signal));
   const refused = elig.data && !elig.loading && !elig.data.eligible;
 
+  const { busy, error, submit, clearError } = useSubmit(async () => {
+    setBooked(await api.book({ patientId: patient.id, episodeId: episode.id, scheduledAt: zonedIso(date, time, zone), level: level.trim(), approach, side }));
+  }, { idleAfterSuccess: true });
+
   const pick = (d: string) => {
     setDate(d);
-    setError(null);
+    clearError();
   };
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setBooked(await api.book({ patientId: patient.id, episodeId: episode.id, scheduledAt: zonedIso(date, time, zone), level: level.trim(), approach, side }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   if (booked) {
     return (

@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Episode, Region, Severity, Sign, Therapy } from '../api/types';
 import { useAuth } from '../auth/auth-context';
 import { label } from '../components/badges';
 import { ErrorNote } from '../components/status';
 import { useClinicZone } from '../lib/clinic-zone';
 import { dateIn } from '../lib/time';
+import { useSubmit } from '../lib/use-submit';
 
 const REGIONS: Region[] = ['lumbar', 'cervical', 'thoracic'];
 const SEVERITIES: Severity[] = ['mild', 'moderate', 'severe'];
@@ -37,26 +38,16 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
   const [severity, setSeverity] = useState<Severity>(episode?.severity ?? 'moderate');
   const [signs, setSigns] = useState<Sign[]>(episode?.neurologicalSigns ?? []);
   const [therapies, setTherapies] = useState<Therapy[]>(episode?.therapies ?? []);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (episode) {
-        await api.updateEpisode(episode.id, { diagnosis: diagnosis.trim(), severity, neurologicalSigns: signs, therapies });
-        onDone('Episode updated.');
-      } else {
-        await api.openEpisode(patientId, { region, diagnosis: diagnosis.trim(), conservativeCareStartedOn: startedOn, severity, neurologicalSigns: signs, therapies });
-        onDone('Episode opened.');
-      }
-    } catch (err) {
-      setError(err);
-      setBusy(false);
+  const { busy, error, submit } = useSubmit(async () => {
+    if (episode) {
+      await api.updateEpisode(episode.id, { diagnosis: diagnosis.trim(), severity, neurologicalSigns: signs, therapies });
+      onDone('Episode updated.');
+    } else {
+      await api.openEpisode(patientId, { region, diagnosis: diagnosis.trim(), conservativeCareStartedOn: startedOn, severity, neurologicalSigns: signs, therapies });
+      onDone('Episode opened.');
     }
-  }
+  });
 
   return (
     <form className="form episode-form" onSubmit={(e) => void submit(e)} aria-label={episode ? 'Edit episode' : 'Open episode'}>
@@ -100,22 +91,12 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
 export function CloseEpisodeForm({ episode, onDone, onClose }: { episode: Episode; onDone: (msg: string) => void; onClose: () => void }) {
   const { api } = useAuth();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const closed = await api.closeEpisode(episode.id, reason.trim());
-      const n = closed.cancelledInjectionIds.length;
-      onDone(n ? `Episode closed; ${n} future injection${n === 1 ? '' : 's'} cancelled.` : 'Episode closed.');
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    const closed = await api.closeEpisode(episode.id, reason.trim());
+    const n = closed.cancelledInjectionIds.length;
+    onDone(n ? `Episode closed; ${n} future injection${n === 1 ? '' : 's'} cancelled.` : 'Episode closed.');
+  });
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} aria-label="Close episode">

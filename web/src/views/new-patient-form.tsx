@@ -1,32 +1,23 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { CreatePatient, Patient } from '../api/types';
 import { useAuth } from '../auth/auth-context';
 import { ErrorNote } from '../components/status';
+import { useSubmit } from '../lib/use-submit';
 
 const EMPTY = { mrn: '', givenName: '', familyName: '', birthDate: '', phone: '', email: '' };
 
 export function NewPatientForm({ onCreated, onCancel }: { onCreated: (p: Patient) => void; onCancel: () => void }) {
   const { api } = useAuth();
   const [v, setV] = useState(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const set = (k: keyof typeof EMPTY) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSubmit(async () => {
     const body: CreatePatient = {
       mrn: v.mrn.trim(), givenName: v.givenName.trim(), familyName: v.familyName.trim(), birthDate: v.birthDate,
       phone: v.phone.trim() || null, email: v.email.trim() || null,
     };
-    try {
-      onCreated(await api.createPatient(body));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+    onCreated(await api.createPatient(body));
+  });
 
   const field = (k: keyof typeof EMPTY, text: string, extra: Record<string, unknown> = {}) => (
     <div className="field">

@@ -1,9 +1,10 @@
 // Pain before/after for a completed injection; the improvement is derived by the server when left blank.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Injection } from '../api/types';
 import { useAuth } from '../auth/auth-context';
 import { ErrorNote } from '../components/status';
 import { dateIn } from '../lib/time';
+import { useSubmit } from '../lib/use-submit';
 
 interface Props { injection: Injection; zone: string; onSaved: () => void; onClose: () => void }
 
@@ -14,27 +15,17 @@ export function OutcomeForm({ injection, zone, onSaved, onClose }: Props) {
   const [after, setAfter] = useState(o ? String(o.painAfter) : '');
   const [percent, setPercent] = useState(o ? String(o.percentImprovement) : '');
   const [assessedOn, setAssessedOn] = useState(() => o?.assessedOn ?? dateIn(zone));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const idp = `outcome-${injection.id}`;
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.recordOutcome(injection.id, {
-        painBefore: Number(before),
-        painAfter: Number(after),
-        ...(percent.trim() ? { percentImprovement: Number(percent) } : {}),
-        assessedOn,
-      });
-      onSaved();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    await api.recordOutcome(injection.id, {
+      painBefore: Number(before),
+      painAfter: Number(after),
+      ...(percent.trim() ? { percentImprovement: Number(percent) } : {}),
+      assessedOn,
+    });
+    onSaved();
+  });
 
   const num = (id: string, text: string, value: string, set: (v: string) => void, max: number, required = true) => (
     <div className="field narrow">
