@@ -5,7 +5,20 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'web/dist/', 'web/src/api/schema.d.ts', 'test-results/', 'bench/out/', 'coverage/', '.data/', '.data-test/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'src/generated/',
+      'web/dist/',
+      'web/src/api/schema.d.ts',
+      'test-results/',
+      'bench/out/',
+      'coverage/',
+      '.data/',
+      '.data-test/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -23,9 +36,19 @@ export default tseslint.config(
   {
     files: ['src/**/*.rules.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!luxon$|\\./[a-z-]+\\.rules\\.ts$)', message: 'Rules are pure: import only luxon and other *.rules.ts files.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!luxon$|\\./[a-z-]+\\.rules\\.ts$)', message: 'Rules are pure: import only luxon and other *.rules.ts files.' },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', { name: 'process', message: 'Rules take their inputs as parameters.' }],
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Rules take "today" as a parameter.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Rules take "today" as a parameter.' },
+      ],
     },
   },
   {

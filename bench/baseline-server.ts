@@ -27,7 +27,11 @@ app.get<{ Params: { id: string } }>('/audited/:id', async (request, reply) => {
 
 app.get('/readyz', async () => ({ status: 'ready' }));
 
-const close = () => void app.close().then(() => pool.end()).then(() => process.exit(0));
+const close = () =>
+  void app
+    .close()
+    .then(() => pool.end())
+    .then(() => process.exit(0));
 process.on('SIGTERM', close);
 process.on('SIGINT', close);
 await app.listen({ host: '127.0.0.1', port });

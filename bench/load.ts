@@ -37,7 +37,11 @@ async function fire(urls: string[], target: Target, connections: number, duratio
   });
 }
 
-export async function measure(urls: string[], target: Target, opts: { connections: number; duration: number; warmup: number }): Promise<Measurement> {
+export async function measure(
+  urls: string[],
+  target: Target,
+  opts: { connections: number; duration: number; warmup: number },
+): Promise<Measurement> {
   if (opts.warmup > 0) await fire(urls, target, opts.connections, opts.warmup);
   const r = await fire(urls, target, opts.connections, opts.duration);
   const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));

@@ -37,7 +37,13 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
   throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
 }
 
-export async function startProcess(name: string, args: string[], env: Record<string, string>, port: number, logFile: string): Promise<Proc> {
+export async function startProcess(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  logFile: string,
+): Promise<Proc> {
   const out = openSync(logFile, 'w');
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
   const url = `http://127.0.0.1:${port}`;

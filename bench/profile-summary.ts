@@ -3,8 +3,16 @@
 // `npm run bench -- --cpu-prof`.
 import { readFileSync } from 'node:fs';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: profile-summary <file.cpuprofile>');
@@ -53,6 +61,10 @@ console.log(`total ${(total / 1e6).toFixed(1)} s sampled`);
 console.log('-- self time by package');
 for (const [k, t] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${pct(t)}  ${k}`);
 console.log('-- busy time, native and Node-internal work charged to its caller');
-for (const [k, t] of [...callers].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${((t / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
+for (const [k, t] of [...callers]
+  .filter(([k]) => k !== '(idle)')
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 20))
+  console.log(`${((t / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
 console.log('-- top functions');
 for (const [k, t] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${pct(t)}  ${k}`);

@@ -15,7 +15,12 @@ import { createDatabase } from '../src/db/prisma.ts';
 import { csvRecords } from '../src/modules/reports/report-csv.ts';
 import { dayAbsences, dayExemptions, dayInjections, missingOutcomes } from '../src/modules/reports/report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from '../src/modules/reports/report-flags.queries.ts';
-import { auditGaps, closedEpisodeInjections, r1WithoutExemption, r2IntervalPairs } from '../src/modules/reports/report-integrity.queries.ts';
+import {
+  auditGaps,
+  closedEpisodeInjections,
+  r1WithoutExemption,
+  r2IntervalPairs,
+} from '../src/modules/reports/report-integrity.queries.ts';
 import { buildDailyReport } from '../src/modules/reports/report.service.ts';
 
 const { values: args } = parseArgs({
@@ -118,9 +123,13 @@ async function load(): Promise<void> {
   await c.query(`ALTER TABLE injections ADD CONSTRAINT injections_r2_interval_excl
     EXCLUDE USING gist ("patientId" WITH =, daterange("localDate", "localDate" + 14) WITH &&) WHERE (status IN ('scheduled', 'completed'))`);
   await c.query('VACUUM ANALYZE');
-  const counts = (await c.query(`SELECT (SELECT count(*) FROM patients)::int AS p, (SELECT count(*) FROM episodes)::int AS e,
-    (SELECT count(*) FROM injections)::int AS i, (SELECT count(*) FROM audit_events)::int AS a`)).rows[0];
-  console.log(`loaded ${counts.p} patients, ${counts.e} episodes, ${counts.i} injections, ${counts.a} audit events in ${secs(performance.now() - t0)}`);
+  const counts = (
+    await c.query(`SELECT (SELECT count(*) FROM patients)::int AS p, (SELECT count(*) FROM episodes)::int AS e,
+    (SELECT count(*) FROM injections)::int AS i, (SELECT count(*) FROM audit_events)::int AS a`)
+  ).rows[0];
+  console.log(
+    `loaded ${counts.p} patients, ${counts.e} episodes, ${counts.i} injections, ${counts.a} audit events in ${secs(performance.now() - t0)}`,
+  );
   await c.end();
 }
 
@@ -146,7 +155,7 @@ async function timeSections(pool: pg.Pool, date: string, zone: string): Promise<
     for (const [name, run] of steps) {
       const t = performance.now();
       const out = await run();
-      const n = Array.isArray(out) ? out.length : (out as { count?: number }).count ?? 1;
+      const n = Array.isArray(out) ? out.length : ((out as { count?: number }).count ?? 1);
       console.log(`  ${name.padEnd(34)} ${secs(performance.now() - t).padStart(9)}  (${n} rows)`);
     }
     await c.query('COMMIT');
@@ -177,13 +186,17 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     const t = report.totals;
-    console.log(`report for ${args.date}: ${t.injections.total} injections that day, ${t.r1Exemptions} R1 exemptions, ${t.integrityIssues} integrity issues, ` +
-      `${t.missingOutcomes} missing outcomes, flags ${JSON.stringify(t.flags)}`);
+    console.log(
+      `report for ${args.date}: ${t.injections.total} injections that day, ${t.r1Exemptions} R1 exemptions, ${t.integrityIssues} integrity issues, ` +
+        `${t.missingOutcomes} missing outcomes, flags ${JSON.stringify(t.flags)}`,
+    );
     console.log(`  report built (all sections, one snapshot)  ${secs(tBuilt - t0)}`);
     console.log(`  JSON serialised (${mb(json.length)})             ${secs(tJson - tBuilt)}`);
     console.log(`  CSV streamed to bench/out                   ${secs(tCsv - tJson)}`);
     console.log(`  total                                       ${secs(tCsv - t0)}`);
-    console.log(`memory: rss before ${mb(rssBefore)}, peak sampled rss ${mb(peak)}, resourceUsage maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
+    console.log(
+      `memory: rss before ${mb(rssBefore)}, peak sampled rss ${mb(peak)}, resourceUsage maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+    );
   } finally {
     await db.close();
   }

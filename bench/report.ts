@@ -9,8 +9,10 @@ export function formatLine(m: Measurement, results: Measurement[]): string {
   const audited = rate(results, 'baseline audited');
   const ratio = (b: number | undefined, own?: number) => (own !== undefined ? own.toFixed(2) : b ? (m.rps / b).toFixed(2) : ' -  ');
   const bad = m.unexpected + m.errors > 0 ? `  !! ${m.unexpected} unexpected, ${m.errors} errors ${JSON.stringify(m.statusCodes)}` : '';
-  return `${m.name.padEnd(17)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(4)} ms  ` +
-    `x plain ${ratio(plain, m.ratioPlain)}  x audited ${ratio(audited, m.ratioAudited)}${bad}`;
+  return (
+    `${m.name.padEnd(17)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(4)} ms  ` +
+    `x plain ${ratio(plain, m.ratioPlain)}  x audited ${ratio(audited, m.ratioAudited)}${bad}`
+  );
 }
 
 export interface Verdict {
@@ -31,8 +33,16 @@ export function verdicts(results: Measurement[], rssMb: number): Verdict[] {
     const own = baseName === 'plain' ? m.ratioPlain : m.ratioAudited;
     const ratio = own ?? m.rps / base;
     const ok = ratio >= min && m.unexpected === 0;
-    const gap = ok ? '' : ratio < min ? ` — short by ${((1 - ratio / min) * 100).toFixed(0)}% (needs ${(base * min).toFixed(0)} req/s)` : ` — ${m.unexpected} unexpected answers`;
-    out.push({ target: `${name} >= ${min}x ${baseName}`, ok, text: `${name} ${ratio.toFixed(2)}x ${baseName} baseline (target >= ${min})${gap}` });
+    const gap = ok
+      ? ''
+      : ratio < min
+        ? ` — short by ${((1 - ratio / min) * 100).toFixed(0)}% (needs ${(base * min).toFixed(0)} req/s)`
+        : ` — ${m.unexpected} unexpected answers`;
+    out.push({
+      target: `${name} >= ${min}x ${baseName}`,
+      ok,
+      text: `${name} ${ratio.toFixed(2)}x ${baseName} baseline (target >= ${min})${gap}`,
+    });
   };
   ratioTarget('eligibility', audited, 'audited', 0.8);
   ratioTarget('patient', audited, 'audited', 0.7);
@@ -42,7 +52,11 @@ export function verdicts(results: Measurement[], rssMb: number): Verdict[] {
     const m = results.find((r) => r.name === name);
     if (!m) continue;
     const ok = m.p99 < 50;
-    out.push({ target: `${name} p99 < 50 ms`, ok, text: `${name} p99 ${m.p99} ms (target < 50 ms)${ok ? '' : ` — over by ${m.p99 - 50} ms`}` });
+    out.push({
+      target: `${name} p99 < 50 ms`,
+      ok,
+      text: `${name} p99 ${m.p99} ms (target < 50 ms)${ok ? '' : ` — over by ${m.p99 - 50} ms`}`,
+    });
   }
   out.push({ target: 'RSS < 300 MB', ok: rssMb < 300, text: `peak RSS ${rssMb.toFixed(0)} MB (target < 300 MB)` });
   return out;

@@ -65,7 +65,10 @@ function targets(f: Fixtures, app: string[], base: string[]): { target: Target; 
       body: JSON.stringify({ ...slot, scheduledAt: `${date}T15:00:00Z`, level: 'L4-L5', approach: 'transforaminal', side: 'left' }),
     };
   };
-  const get = (name: string, urls: string[], path: () => string) => ({ target: { name, headers, expect: 200, next: () => ({ method: 'GET', path: path() }) }, urls });
+  const get = (name: string, urls: string[], path: () => string) => ({
+    target: { name, headers, expect: 200, next: () => ({ method: 'GET', path: path() }) },
+    urls,
+  });
   return [
     get('baseline plain', base, () => `/plain/${nextId()}`),
     get('baseline audited', base, () => `/audited/${nextId()}`),
@@ -86,7 +89,19 @@ async function main(): Promise<void> {
   if (!args['no-build']) run('npm', ['run', '--silent', 'build']);
   const have = await patientCount(url);
   if (args.reseed || have < Number(args.patients)) {
-    run('npm', ['run', '--silent', 'seed', '--', '--patients', args.patients, '--injections', args.injections, '--database-url', url, '--reset']);
+    run('npm', [
+      'run',
+      '--silent',
+      'seed',
+      '--',
+      '--patients',
+      args.patients,
+      '--injections',
+      args.injections,
+      '--database-url',
+      url,
+      '--reset',
+    ]);
   } else {
     console.log(`Reusing ${new URL(url).pathname.slice(1)} (${have} patients); --reseed to start over`);
   }
@@ -94,17 +109,41 @@ async function main(): Promise<void> {
   const procs: Proc[] = [];
   const f = await prepareFixtures(url, 60_000);
   try {
-    procs.push(await startProcess('baseline', ['--import', 'tsx', `${ROOT}bench/baseline-server.ts`], { ...env, BASELINE_PORT: '3420' }, 3420, `${OUT}/baseline.log`));
+    procs.push(
+      await startProcess(
+        'baseline',
+        ['--import', 'tsx', `${ROOT}bench/baseline-server.ts`],
+        { ...env, BASELINE_PORT: '3420' },
+        3420,
+        `${OUT}/baseline.log`,
+      ),
+    );
     for (let n = 0; n < instances; n++) {
       const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${OUT}/profiles`] : [];
       const flags = args['node-flags'].split(' ').filter(Boolean);
-      procs.push(await startProcess(`server${n + 1}`, [...flags, ...prof, `${ROOT}dist/src/server.js`], { ...env, PORT: String(3410 + n) }, 3410 + n, `${OUT}/server${n + 1}.log`));
+      procs.push(
+        await startProcess(
+          `server${n + 1}`,
+          [...flags, ...prof, `${ROOT}dist/src/server.js`],
+          { ...env, PORT: String(3410 + n) },
+          3410 + n,
+          `${OUT}/server${n + 1}.log`,
+        ),
+      );
     }
     const [baseline, ...servers] = procs;
-    console.log(`${f.counts.patients} patients, ${f.counts.injections} injections; busy day ${f.busyDay} (${f.busyDayCount} injections); ` +
-      `${instances} instance(s), pool ${args.pool}, ${opts.connections} connections, ${opts.duration} s each (+${opts.warmup} s warm-up), ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `${f.counts.patients} patients, ${f.counts.injections} injections; busy day ${f.busyDay} (${f.busyDayCount} injections); ` +
+        `${instances} instance(s), pool ${args.pool}, ${opts.connections} connections, ${opts.duration} s each (+${opts.warmup} s warm-up), ${cpus().length} cores, load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
+    );
     const only = args.only?.split(',');
-    const plan = targets(f, servers.map((s) => s.url), [baseline!.url]).filter(({ target }) => !only || target.name.startsWith('baseline') || only.includes(target.name));
+    const plan = targets(
+      f,
+      servers.map((s) => s.url),
+      [baseline!.url],
+    ).filter(({ target }) => !only || target.name.startsWith('baseline') || only.includes(target.name));
     // Several rounds, each target's median taken: the machine is shared, so one phase can be unlucky.
     const rounds: Measurement[][] = [];
     for (let r = 0; r < Number(args.rounds); r++) {
@@ -120,7 +159,11 @@ async function main(): Promise<void> {
     const results = plan.map(({ target }) => {
       const per = rounds.map((round) => ({ m: round.find((x) => x.name === target.name)!, plain: round[0]!.rps, audited: round[1]!.rps }));
       // Ratios within each round (baselines measured minutes, not a whole run, apart), then their median.
-      return { ...median(per.map((p) => p.m)), ratioPlain: mid(per.map((p) => p.m.rps / p.plain)), ratioAudited: mid(per.map((p) => p.m.rps / p.audited)) };
+      return {
+        ...median(per.map((p) => p.m)),
+        ratioPlain: mid(per.map((p) => p.m.rps / p.plain)),
+        ratioAudited: mid(per.map((p) => p.m.rps / p.audited)),
+      };
     });
     if (rounds.length > 1) {
       console.log(`-- median of ${rounds.length} rounds (ratios: median of each round's own ratio)`);
@@ -131,7 +174,10 @@ async function main(): Promise<void> {
     const verdict = verdicts(results, rssMb);
     for (const v of verdict) console.log(`${v.ok ? 'MET   ' : 'MISSED'} ${v.text}`);
     const file = instances === 1 ? `${ROOT}bench/results.json` : `${ROOT}bench/results-${instances}-instances.json`;
-    writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), command: process.argv.slice(2), cores: cpus().length, loadAverage: loadavg(), instances, pool: Number(args.pool), rounds: rounds.length, ...opts, data: { ...f.counts, busyDay: f.busyDay, busyDayCount: f.busyDayCount }, results, peakRssMb: Math.round(rssMb), verdicts: verdict }, null, 2)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ at: new Date().toISOString(), command: process.argv.slice(2), cores: cpus().length, loadAverage: loadavg(), instances, pool: Number(args.pool), rounds: rounds.length, ...opts, data: { ...f.counts, busyDay: f.busyDay, busyDayCount: f.busyDayCount }, results, peakRssMb: Math.round(rssMb), verdicts: verdict }, null, 2)}\n`,
+    );
     console.log(`wrote ${file.slice(ROOT.length)}`);
   } finally {
     for (const p of procs.reverse()) await p.stop();

@@ -14,7 +14,7 @@ const CHECKS: { label: string; sql: string }[] = [
            WHERE i."localDate" < e."conservativeCareStartedOn" + 42 AND e.severity <> 'severe' AND cardinality(e."neurologicalSigns") = 0`,
   },
   {
-    label: 'R3: injection on another patient\'s episode',
+    label: "R3: injection on another patient's episode",
     sql: `SELECT count(*) AS n FROM injections i JOIN episodes e ON e.id = i."episodeId" WHERE e."patientId" <> i."patientId"`,
   },
   {
@@ -61,7 +61,10 @@ export async function loadSeed(client: pg.Client, p: SeedParams, log: LoadLog): 
     throw err;
   }
   await step('vacuum analyze', `VACUUM (ANALYZE) ${BIG_TABLES.join(', ')}`);
-  const counts = await client.query<{ t: string; n: string }>(`SELECT 'patients' t, count(*) n FROM patients UNION ALL SELECT 'episodes', count(*) FROM episodes
+  const counts = await client.query<{
+    t: string;
+    n: string;
+  }>(`SELECT 'patients' t, count(*) n FROM patients UNION ALL SELECT 'episodes', count(*) FROM episodes
     UNION ALL SELECT 'injections', count(*) FROM injections UNION ALL SELECT 'audit_events', count(*) FROM audit_events`);
   return Object.fromEntries(counts.rows.map((r) => [r.t, Number(r.n)]));
 }

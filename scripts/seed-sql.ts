@@ -18,8 +18,70 @@ export interface SeedParams {
   audit: boolean;
 }
 
-const GIVEN = ['Avery', 'Blake', 'Casey', 'Dana', 'Emery', 'Finley', 'Gray', 'Harper', 'Indy', 'Jordan', 'Kai', 'Logan', 'Morgan', 'Noel', 'Oakley', 'Parker', 'Quinn', 'Reese', 'Sage', 'Tatum', 'Umber', 'Vale', 'Wren', 'Xen', 'Yael', 'Zion', 'Ari', 'Bo', 'Cy', 'Dell'];
-const FAMILY = ['Ashgrove', 'Brightwater', 'Coldbrook', 'Dunmore', 'Elmsworth', 'Fairhollow', 'Glenhaven', 'Hartwell', 'Ivybridge', 'Juniper', 'Kestrel', 'Larkspur', 'Marlow', 'Northcott', 'Oakridge', 'Pennywhistle', 'Quillfeather', 'Ravensworth', 'Stonebury', 'Thistlewood', 'Underhill', 'Vantwood', 'Whitlock', 'Yarrowby', 'Zephyrine', 'Alderney', 'Bramblecote', 'Cinderford', 'Dovecot', 'Emberly'];
+const GIVEN = [
+  'Avery',
+  'Blake',
+  'Casey',
+  'Dana',
+  'Emery',
+  'Finley',
+  'Gray',
+  'Harper',
+  'Indy',
+  'Jordan',
+  'Kai',
+  'Logan',
+  'Morgan',
+  'Noel',
+  'Oakley',
+  'Parker',
+  'Quinn',
+  'Reese',
+  'Sage',
+  'Tatum',
+  'Umber',
+  'Vale',
+  'Wren',
+  'Xen',
+  'Yael',
+  'Zion',
+  'Ari',
+  'Bo',
+  'Cy',
+  'Dell',
+];
+const FAMILY = [
+  'Ashgrove',
+  'Brightwater',
+  'Coldbrook',
+  'Dunmore',
+  'Elmsworth',
+  'Fairhollow',
+  'Glenhaven',
+  'Hartwell',
+  'Ivybridge',
+  'Juniper',
+  'Kestrel',
+  'Larkspur',
+  'Marlow',
+  'Northcott',
+  'Oakridge',
+  'Pennywhistle',
+  'Quillfeather',
+  'Ravensworth',
+  'Stonebury',
+  'Thistlewood',
+  'Underhill',
+  'Vantwood',
+  'Whitlock',
+  'Yarrowby',
+  'Zephyrine',
+  'Alderney',
+  'Bramblecote',
+  'Cinderford',
+  'Dovecot',
+  'Emberly',
+];
 const sqlArray = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]`;
 
 /** Statements in order; each is one round trip. Seeded random() makes a run reproducible except uuids. */
@@ -103,8 +165,12 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
                least(now(), (e.started - 3 + time '09:00') AT TIME ZONE ${zone})
           FROM seed_p p JOIN seed_e e ON e.seq = p.seq AND e.ep = 0
         RETURNING id, "createdAt")
-        ${p.audit ? `INSERT INTO audit_events (at, "actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId", "requestId")
-          SELECT "createdAt", (SELECT id FROM api_keys WHERE name = 'seed-front-desk'), 'seed-front-desk', 'front_desk', 'patient.create', 'patient', id::text, id, 'seed' FROM ins` : 'SELECT count(*) FROM ins'}`,
+        ${
+          p.audit
+            ? `INSERT INTO audit_events (at, "actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId", "requestId")
+          SELECT "createdAt", (SELECT id FROM api_keys WHERE name = 'seed-front-desk'), 'seed-front-desk', 'front_desk', 'patient.create', 'patient', id::text, id, 'seed' FROM ins`
+            : 'SELECT count(*) FROM ins'
+        }`,
     },
     {
       label: 'episodes',
@@ -127,8 +193,12 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
                least(now(), (coalesce(e.last_d, e.started) + 1 + time '17:00') AT TIME ZONE ${zone})
           FROM seed_e e
         RETURNING id, "patientId", "createdAt")
-        ${p.audit ? `INSERT INTO audit_events (at, "actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId", "requestId")
-          SELECT "createdAt", (SELECT id FROM api_keys WHERE name = 'seed-clinician'), 'seed-clinician', 'clinician', 'episode.create', 'episode', id::text, "patientId", 'seed' FROM ins` : 'SELECT count(*) FROM ins'}`,
+        ${
+          p.audit
+            ? `INSERT INTO audit_events (at, "actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId", "requestId")
+          SELECT "createdAt", (SELECT id FROM api_keys WHERE name = 'seed-clinician'), 'seed-clinician', 'clinician', 'episode.create', 'episode', id::text, "patientId", 'seed' FROM ins`
+            : 'SELECT count(*) FROM ins'
+        }`,
     },
     {
       label: 'injections',
@@ -167,9 +237,13 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
                least(now(), greatest(ep_created + interval '1 hour', CASE WHEN status = 'scheduled' THEN at - (1 + floor(r2 * 40)::int) * interval '1 day' ELSE at + interval '1 hour' END))
           FROM shaped
         RETURNING id, "patientId", "createdAt", "localDate", "scheduledAt", level)
-        ${p.audit ? `INSERT INTO audit_events (at, "actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId", "requestId", after)
+        ${
+          p.audit
+            ? `INSERT INTO audit_events (at, "actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId", "requestId", after)
           SELECT "createdAt", (SELECT id FROM api_keys WHERE name = 'seed-front-desk'), 'seed-front-desk', 'front_desk', 'injection.book', 'injection', id::text, "patientId", 'seed',
-                 jsonb_build_object('id', id, 'localDate', "localDate", 'scheduledAt', "scheduledAt", 'level', level, 'status', 'scheduled') FROM ins` : 'SELECT count(*) FROM ins'}`,
+                 jsonb_build_object('id', id, 'localDate', "localDate", 'scheduledAt', "scheduledAt", 'level', level, 'status', 'scheduled') FROM ins`
+            : 'SELECT count(*) FROM ins'
+        }`,
     },
   ];
 }

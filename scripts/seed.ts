@@ -46,7 +46,8 @@ function parse() {
 async function ensureDatabase(url: string, reset: boolean): Promise<void> {
   const u = new URL(url);
   const name = decodeURIComponent(u.pathname.slice(1));
-  if (reset && !/bench|test|seed|demo/.test(name)) throw new Error(`--reset refuses to drop "${name}": its name must contain bench, test, seed or demo`);
+  if (reset && !/bench|test|seed|demo/.test(name))
+    throw new Error(`--reset refuses to drop "${name}": its name must contain bench, test, seed or demo`);
   u.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: u.toString() });
   await admin.connect();
@@ -69,9 +70,15 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: opts.url, application_name: 'esi-seed' });
   await client.connect();
   try {
-    console.log(`Seeding ${opts.patients} patients and ${opts.injections} injections (today ${opts.today} in ${opts.zone}) into ${new URL(opts.url).pathname.slice(1)}`);
+    console.log(
+      `Seeding ${opts.patients} patients and ${opts.injections} injections (today ${opts.today} in ${opts.zone}) into ${new URL(opts.url).pathname.slice(1)}`,
+    );
     const counts = await loadSeed(client, opts, (line) => console.log(line));
-    console.log(Object.entries(counts).map(([t, n]) => `${t}=${n}`).join(' '));
+    console.log(
+      Object.entries(counts)
+        .map(([t, n]) => `${t}=${n}`)
+        .join(' '),
+    );
     console.log(`Seeded in ${secs(started)} s`);
   } finally {
     await client.end();

@@ -34,9 +34,7 @@ export interface AppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const logger = opts.logStream
-    ? { ...loggerOptions(opts.config.logLevel), stream: opts.logStream }
-    : loggerOptions(opts.config.logLevel);
+  const logger = opts.logStream ? { ...loggerOptions(opts.config.logLevel), stream: opts.logStream } : loggerOptions(opts.config.logLevel);
   const app = Fastify({
     logger,
     bodyLimit: 1024 * 1024,

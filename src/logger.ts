@@ -5,11 +5,31 @@
 import type { LoggerOptions } from 'pino';
 import { sqlState } from './shared/db-errors.ts';
 
-const PHI_FIELDS = ['givenName', 'familyName', 'birthDate', 'phone', 'email', 'name', 'key', 'apiKey', 'password', 'authorization', 'cookie', 'idempotency-key', 'q'];
+const PHI_FIELDS = [
+  'givenName',
+  'familyName',
+  'birthDate',
+  'phone',
+  'email',
+  'name',
+  'key',
+  'apiKey',
+  'password',
+  'authorization',
+  'cookie',
+  'idempotency-key',
+  'q',
+];
 const PHI_SET = new Set(PHI_FIELDS.map((f) => f.toLowerCase()));
 const CENSOR = '[redacted]';
 
-export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'headers.authorization', 'authorization'];
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'headers.authorization',
+  'authorization',
+];
 
 /** Path words and query parameter names the app's routes use; anything else in a URL is masked. */
 const KNOWN_WORDS = new Set<string>();
@@ -47,7 +67,8 @@ interface ErrLike {
 }
 
 /** Connection trouble is worded by pg and Node without any request data. */
-const SAFE_MESSAGE = /^(connect E[A-Z]+ [0-9a-f.:[\]]+|Connection terminated[\w ]*|timeout exceeded when trying to connect|readiness query timed out|the database system is (starting up|shutting down)|terminating connection [\w ]+)$/;
+const SAFE_MESSAGE =
+  /^(connect E[A-Z]+ [0-9a-f.:[\]]+|Connection terminated[\w ]*|timeout exceeded when trying to connect|readiness query timed out|the database system is (starting up|shutting down)|terminating connection [\w ]+)$/;
 
 /** Only messages known to be free of request data: system errors and connection failures. */
 function safeMessage(e: ErrLike): string | undefined {
@@ -60,7 +81,14 @@ function safeMessage(e: ErrLike): string | undefined {
 export function safeErr(err: unknown): unknown {
   if (typeof err !== 'object' || err === null) return { type: typeof err };
   const e = err as ErrLike;
-  const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 12).map((l) => l.trim()) : [];
+  const frames =
+    typeof e.stack === 'string'
+      ? e.stack
+          .split('\n')
+          .filter((l) => /^\s+at /.test(l))
+          .slice(0, 12)
+          .map((l) => l.trim())
+      : [];
   const out: Record<string, unknown> = { type: typeof e.name === 'string' ? e.name : (e.constructor?.name ?? 'Error') };
   if (typeof e.code === 'string' && e.code.length <= 40) out.code = e.code;
   const state = sqlState(err);

@@ -22,7 +22,11 @@ export const apiRoutes: FastifyPluginAsyncZod<Deps> = async (app, opts) => {
   await app.register(injectionsRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(reportsRoutes, deps);
-  app.get('/me', {
-    schema: { tags: ['api-keys'], summary: 'The calling key: its id, name and role', response: { 200: MeDto, ...problems(401) } },
-  }, async (request) => request.actor);
+  app.get(
+    '/me',
+    {
+      schema: { tags: ['api-keys'], summary: 'The calling key: its id, name and role', response: { 200: MeDto, ...problems(401) } },
+    },
+    async (request) => request.actor,
+  );
 };

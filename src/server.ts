@@ -42,13 +42,24 @@ export async function main(): Promise<void> {
     const dataDir = resolve(config.dataDir);
     // As root, PostgreSQL runs as a separate `postgres` user that must be able to enter the folder.
     await mkdir(dataDir, { recursive: true, mode: process.getuid?.() === 0 ? 0o755 : 0o700 });
-    embedded = await startEmbedded({ dataDir, database: 'esi', onLog: (m) => { const pg = pgLogLine(m); if (pg) log.debug({ pg }, 'embedded postgres'); } });
+    embedded = await startEmbedded({
+      dataDir,
+      database: 'esi',
+      onLog: (m) => {
+        const pg = pgLogLine(m);
+        if (pg) log.debug({ pg }, 'embedded postgres');
+      },
+    });
     databaseUrl = embedded.url;
     if (!config.adminApiKey) {
       const { key, created } = await embeddedAdminKey(dataDir);
       config = { ...config, adminApiKey: key };
       // Printed to the terminal (not the log stream) so it never lands in collected logs.
-      process.stdout.write(created ? `\nAdmin API key (kept in ${join(dataDir, 'admin-api-key')}):\n  ${key}\n\n` : `Admin API key: see ${join(dataDir, 'admin-api-key')}\n`);
+      process.stdout.write(
+        created
+          ? `\nAdmin API key (kept in ${join(dataDir, 'admin-api-key')}):\n  ${key}\n\n`
+          : `Admin API key: see ${join(dataDir, 'admin-api-key')}\n`,
+      );
     }
     log.info({ port: embedded.port }, 'embedded PostgreSQL running');
   }
@@ -56,7 +67,11 @@ export async function main(): Promise<void> {
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
   await ensureDashboardBuilt(log);
 
-  const db = createDatabase({ url: databaseUrl, poolSize: config.databasePoolSize, onPoolError: (err) => log.warn({ err: { message: err.message } }, 'database connection lost') });
+  const db = createDatabase({
+    url: databaseUrl,
+    poolSize: config.databasePoolSize,
+    onPoolError: (err) => log.warn({ err: { message: err.message } }, 'database connection lost'),
+  });
   // Request logs are buffered and written in 8 KB batches, flushed at least every 200 ms: one
   // synchronous write per line was a tenth of the CPU of a read under load. pino flushes what is
   // buffered when the process exits.

@@ -16,10 +16,14 @@ import { produceReport } from '../modules/reports/report-producer.ts';
 import { todayIn } from '../shared/dates.ts';
 import { addDaysIso } from '../modules/reports/report-schedule.rules.ts';
 
-const USAGE = 'Usage: npm run report -- --date YYYY-MM-DD [--out DIR]\n  --date  the clinic-local date to report on (default: yesterday in CLINIC_TIMEZONE)\n  --out   folder for esi-report-DATE.json/.csv (default: REPORT_DIR, else the current folder)\n';
+const USAGE =
+  'Usage: npm run report -- --date YYYY-MM-DD [--out DIR]\n  --date  the clinic-local date to report on (default: yesterday in CLINIC_TIMEZONE)\n  --out   folder for esi-report-DATE.json/.csv (default: REPORT_DIR, else the current folder)\n';
 
 class ExitError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -27,7 +31,11 @@ class ExitError extends Error {
 function parse(argv: string[], config: Config): { date: string; out: string } {
   let values: { date?: string | undefined; out?: string | undefined; help?: boolean | undefined };
   try {
-    ({ values } = parseArgs({ args: argv, options: { date: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { date: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
   } catch (err) {
     throw new ExitError(2, `${(err as Error).message}\n${USAGE}`);
   }
@@ -60,7 +68,10 @@ async function assertReachable(url: string): Promise<void> {
   } catch (err) {
     const u = new URL(url);
     const e = err as { code?: string; message?: string };
-    throw new ExitError(69, `Cannot reach the database at ${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}: ${e.code ?? e.message ?? String(err)}`);
+    throw new ExitError(
+      69,
+      `Cannot reach the database at ${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}: ${e.code ?? e.message ?? String(err)}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -86,9 +97,20 @@ async function run(argv: string[]): Promise<void> {
     await migrate(url);
     const db = createDatabase({ url, poolSize: 2 });
     try {
-      const { run: r, files } = await produceReport(db, { date, zone: config.clinicTimeZone, trigger: 'cli', now: new Date(), outDir: out });
+      const { run: r, files } = await produceReport(db, {
+        date,
+        zone: config.clinicTimeZone,
+        trigger: 'cli',
+        now: new Date(),
+        outDir: out,
+      });
       const t = r.totals;
-      const differs = r.differsFromPrevious === null ? 'first run for this date' : r.differsFromPrevious ? 'DIFFERS from the previous run' : 'same as the previous run';
+      const differs =
+        r.differsFromPrevious === null
+          ? 'first run for this date'
+          : r.differsFromPrevious
+            ? 'DIFFERS from the previous run'
+            : 'same as the previous run';
       process.stdout.write(
         `Report for ${date} (${config.clinicTimeZone}), run ${r.id}: ${differs}\n` +
           `  injections ${t?.injections.total ?? 0}, R1 exemptions ${t?.r1Exemptions ?? 0} (${t?.r1ExemptionsFlagged ?? 0} flagged), ` +

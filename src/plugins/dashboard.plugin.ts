@@ -11,7 +11,9 @@ export default fp(
   async (app: FastifyInstance) => {
     if (!existsSync(DASHBOARD_DIR)) {
       app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-        reply.type('text/html').send('<!doctype html><title>ESI Scheduler</title><p>The dashboard has not been built. Run <code>npm run build:web</code>.</p>'),
+        reply
+          .type('text/html')
+          .send('<!doctype html><title>ESI Scheduler</title><p>The dashboard has not been built. Run <code>npm run build:web</code>.</p>'),
       );
       return;
     }

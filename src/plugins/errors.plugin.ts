@@ -11,13 +11,7 @@ import { isDataException, isExclusionViolation, isTransientDatabaseError, isUniq
 
 const TYPE_BASE = 'https://esi-scheduler.example/problems/';
 
-export function problemBody(
-  status: number,
-  code: string,
-  detail: string,
-  requestId: string,
-  extensions: Record<string, unknown> = {},
-) {
+export function problemBody(status: number, code: string, detail: string, requestId: string, extensions: Record<string, unknown> = {}) {
   return {
     type: `${TYPE_BASE}${code.toLowerCase().replace(/[._]/g, '-')}`,
     title: titleFor(status),
@@ -29,20 +23,17 @@ export function problemBody(
   };
 }
 
-export function sendProblem(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  detail: string,
-  extensions: Record<string, unknown> = {},
-) {
+export function sendProblem(reply: FastifyReply, status: number, code: string, detail: string, extensions: Record<string, unknown> = {}) {
   return reply
     .code(status)
     .type('application/problem+json; charset=utf-8')
     .send(problemBody(status, code, detail, String(reply.request.id), extensions));
 }
 
-function validationErrors(err: { validation: { instancePath?: string; message?: string; params?: unknown }[]; validationContext?: string }) {
+function validationErrors(err: {
+  validation: { instancePath?: string; message?: string; params?: unknown }[];
+  validationContext?: string;
+}) {
   return err.validation.map((v) => {
     const ctx = err.validationContext ?? 'body';
     const pointer = v.instancePath ? v.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
@@ -54,28 +45,58 @@ function toProblem(err: FastifyError | Error, request: FastifyRequest) {
   if (err instanceof AppError) return { status: err.status, code: err.code, detail: err.message, ext: err.extensions };
   if (hasZodFastifySchemaValidationErrors(err)) {
     const errors = validationErrors(err);
-    return { status: 400, code: 'REQUEST.VALIDATION', detail: `Request is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`.slice(0, 1000), ext: { errors } };
+    return {
+      status: 400,
+      code: 'REQUEST.VALIDATION',
+      detail: `Request is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`.slice(0, 1000),
+      ext: { errors },
+    };
   }
   const fe = err as FastifyError;
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, code: 'REQUEST.MALFORMED_JSON', detail: 'Request body is not valid JSON', ext: { errors: [{ path: 'body', message: 'is not valid JSON' }] } };
+      return {
+        status: 400,
+        code: 'REQUEST.MALFORMED_JSON',
+        detail: 'Request body is not valid JSON',
+        ext: { errors: [{ path: 'body', message: 'is not valid JSON' }] },
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, code: 'REQUEST.TOO_LARGE', detail: 'Request body is larger than 1 MiB', ext: {} };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', detail: 'Send request bodies as application/json', ext: {} };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 400, code: 'REQUEST.VALIDATION', detail: 'Content-Length does not match the body', ext: { errors: [{ path: 'headers.content-length', message: 'does not match the body' }] } };
+      return {
+        status: 400,
+        code: 'REQUEST.VALIDATION',
+        detail: 'Content-Length does not match the body',
+        ext: { errors: [{ path: 'headers.content-length', message: 'does not match the body' }] },
+      };
     default:
       break;
   }
   if (fe.statusCode === 429) return { status: 429, code: 'AUTH.RATE_LIMITED', detail: fe.message, ext: {} };
   if (isExclusionViolation(err)) {
-    return { status: 422, code: 'INJECTION.INTERVAL_TOO_SHORT', detail: 'Injections for one patient must be at least 14 days apart', ext: { violations: [{ rule: 'R2_INJECTION_INTERVAL', message: 'Injections for one patient must be at least 14 days apart', earliestEligibleDate: null }] } };
+    return {
+      status: 422,
+      code: 'INJECTION.INTERVAL_TOO_SHORT',
+      detail: 'Injections for one patient must be at least 14 days apart',
+      ext: {
+        violations: [
+          {
+            rule: 'R2_INJECTION_INTERVAL',
+            message: 'Injections for one patient must be at least 14 days apart',
+            earliestEligibleDate: null,
+          },
+        ],
+      },
+    };
   }
-  if (isUniqueViolation(err)) return { status: 409, code: 'RESOURCE.CONFLICT', detail: 'The resource conflicts with an existing one', ext: {} };
-  if ((err as { code?: unknown }).code === 'P2025') return { status: 404, code: 'RESOURCE.NOT_FOUND', detail: 'Resource not found', ext: {} };
+  if (isUniqueViolation(err))
+    return { status: 409, code: 'RESOURCE.CONFLICT', detail: 'The resource conflicts with an existing one', ext: {} };
+  if ((err as { code?: unknown }).code === 'P2025')
+    return { status: 404, code: 'RESOURCE.NOT_FOUND', detail: 'Resource not found', ext: {} };
   if (isDataException(err)) {
     request.log.warn({ sqlState: sqlState(err) }, 'database refused a value the validation let through');
     const message = 'holds a value the database cannot store (too long, out of range, or a NUL character)';
@@ -83,12 +104,20 @@ function toProblem(err: FastifyError | Error, request: FastifyRequest) {
   }
   if (isTransientDatabaseError(err)) {
     // Logged (without the query or its values) so an outage, or a bug that looks like one, is visible.
-    request.log.warn({ sqlState: sqlState(err), reason: err.message.split('\n').filter(Boolean).pop()?.slice(0, 200) }, 'database unavailable');
+    request.log.warn(
+      { sqlState: sqlState(err), reason: err.message.split('\n').filter(Boolean).pop()?.slice(0, 200) },
+      'database unavailable',
+    );
     return { status: 503, code: 'SERVICE.UNAVAILABLE', detail: 'The database is unavailable or busy; try again shortly', ext: {} };
   }
   // Other 4xx raised by Fastify itself (e.g. bad URL encoding) keep their status without internals.
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: fe.statusCode, code: 'REQUEST.VALIDATION', detail: fe.message, ext: { errors: [{ path: 'request', message: fe.message }] } };
+    return {
+      status: fe.statusCode,
+      code: 'REQUEST.VALIDATION',
+      detail: fe.message,
+      ext: { errors: [{ path: 'request', message: fe.message }] },
+    };
   }
   request.log.error({ err, sqlState: sqlState(err) }, 'unhandled error');
   return { status: 500, code: 'INTERNAL', detail: 'An internal error occurred; it has been logged with the request id', ext: {} };
@@ -107,13 +136,17 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
 export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, detail, label] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'REQUEST.TOO_LARGE', 'The request head is too large', 'header_overflow']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST.TIMEOUT', 'The request did not arrive in time', 'timeout']
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'REQUEST.TOO_LARGE', 'The request head is too large', 'header_overflow']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST.TIMEOUT', 'The request did not arrive in time', 'timeout']
         : [400, 'REQUEST.VALIDATION', 'The request is not valid HTTP/1.1', 'error'];
   this.log.trace({ err }, `client ${label}`); // as Fastify's own handler does
   if (socket.writable) {
     const body = JSON.stringify({ ...problemBody(status, code, detail, randomUUID()), title: STATUS_CODES[status] });
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }
@@ -135,7 +168,9 @@ export function protocolGuards(app: FastifyInstance) {
       return sendProblem(reply, 503, 'SERVICE.UNAVAILABLE', 'The server is shutting down; retry shortly');
     }
     if (request.raw.httpVersion === '1.1' && !request.headers.host) {
-      return sendProblem(reply, 400, 'REQUEST.VALIDATION', 'An HTTP/1.1 request must carry a Host header', { errors: [{ path: 'headers.host', message: 'is required' }] });
+      return sendProblem(reply, 400, 'REQUEST.VALIDATION', 'An HTTP/1.1 request must carry a Host header', {
+        errors: [{ path: 'headers.host', message: 'is required' }],
+      });
     }
   });
 }

@@ -60,7 +60,9 @@ export function parseIdempotencyKey(header: string): string | undefined {
 
 function requestHash(request: FastifyRequest): string {
   const path = request.url.split('?')[0] ?? '';
-  return createHash('sha256').update(`${request.method} ${path}\n${canonical(request.body ?? null)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${request.method} ${path}\n${canonical(request.body ?? null)}`)
+    .digest('hex');
 }
 
 export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(

@@ -29,7 +29,10 @@ export function findBadText(root: unknown, rootPath: string): string | undefined
 
 function check(request: FastifyRequest): void {
   const bad = findBadText(request.params, 'params') ?? findBadText(request.query, 'querystring') ?? findBadText(request.body, 'body');
-  if (bad) throw new AppError('REQUEST.VALIDATION', `Request is invalid: ${bad} ${MESSAGE}`.slice(0, 1000), { errors: [{ path: bad.slice(0, 200), message: MESSAGE }] });
+  if (bad)
+    throw new AppError('REQUEST.VALIDATION', `Request is invalid: ${bad} ${MESSAGE}`.slice(0, 1000), {
+      errors: [{ path: bad.slice(0, 200), message: MESSAGE }],
+    });
 }
 
 export default fp(

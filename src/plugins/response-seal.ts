@@ -7,7 +7,8 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 const VERSION = 'v1:';
 
 /** The sealing key for one credential; derived per request from the presented bearer secret. */
-export const sealKeyFor = (bearerSecret: string): Buffer => createHmac('sha256', bearerSecret).update('esi-scheduler/idempotency-response/v1').digest();
+export const sealKeyFor = (bearerSecret: string): Buffer =>
+  createHmac('sha256', bearerSecret).update('esi-scheduler/idempotency-response/v1').digest();
 
 export function seal(key: Buffer, plaintext: string): string {
   const iv = randomBytes(12);

@@ -33,7 +33,20 @@ export function isDataException(err: unknown): boolean {
 
 // P2028 (transaction API error): Prisma could not start, use or end a transaction — its connection
 // died under it, or it waited past maxWait/timeout because the database is down or saturated.
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  'P2028',
+]);
 
 /** True when the database cannot be reached (down, restarting, pool exhausted by an outage). */
 export function isConnectionError(err: unknown): boolean {
@@ -45,7 +58,11 @@ export function isConnectionError(err: unknown): boolean {
   if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
   const msg = typeof e.message === 'string' ? e.message : '';
   // pg's own messages: a pooled client whose socket broke answers "… and is not queryable".
-  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database|is not queryable|not currently accepting connections|too many clients|Transaction already closed|Unable to start a transaction/i.test(msg)) {
+  if (
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database|is not queryable|not currently accepting connections|too many clients|Transaction already closed|Unable to start a transaction/i.test(
+      msg,
+    )
+  ) {
     return true;
   }
   const causeKind = (e.cause as { kind?: unknown } | undefined)?.kind;

@@ -28,7 +28,7 @@ export const ERROR_STATUS = {
   'RESOURCE.CONFLICT': 409,
   'RESOURCE.NOT_FOUND': 404,
   'SERVICE.UNAVAILABLE': 503,
-  'INTERNAL': 500,
+  INTERNAL: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

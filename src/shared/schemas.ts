@@ -38,14 +38,11 @@ export const Problem = z
     code: z.string(),
     requestId: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    violations: z
-      .array(z.object({ rule: z.string(), message: z.string(), earliestEligibleDate: z.string().nullable() }))
-      .optional(),
+    violations: z.array(z.object({ rule: z.string(), message: z.string(), earliestEligibleDate: z.string().nullable() })).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
-export const problems = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, Problem])) as Record<number, typeof Problem>;
+export const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, Problem])) as Record<number, typeof Problem>;
 
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -50,7 +50,9 @@ describe('R2 exclusion constraint in the database', () => {
     await insertInjection(patientId, episodeId, '2027-03-01');
     await insertInjection(patientId, episodeId, '2027-03-02', 'cancelled');
     await insertInjection(patientId, episodeId, '2027-03-03', 'no_show');
-    await expect(sql.query(`UPDATE injections SET status = 'scheduled' WHERE "patientId" = $1 AND status = 'cancelled'`, [patientId])).rejects.toMatchObject({ code: '23P01' });
+    await expect(
+      sql.query(`UPDATE injections SET status = 'scheduled' WHERE "patientId" = $1 AND status = 'cancelled'`, [patientId]),
+    ).rejects.toMatchObject({ code: '23P01' });
   });
 
   it('does not compare different patients', async () => {
@@ -78,7 +80,10 @@ describe('one open episode per patient', () => {
   it('is held by a partial unique index', async () => {
     const { patientId } = await rawPatientAndEpisode();
     await expect(
-      sql.query(`INSERT INTO episodes (id, "patientId", region, diagnosis, "conservativeCareStartedOn", severity) VALUES (gen_random_uuid(), $1, 'lumbar', 'x', '2027-01-01', 'mild')`, [patientId]),
+      sql.query(
+        `INSERT INTO episodes (id, "patientId", region, diagnosis, "conservativeCareStartedOn", severity) VALUES (gen_random_uuid(), $1, 'lumbar', 'x', '2027-01-01', 'mild')`,
+        [patientId],
+      ),
     ).rejects.toMatchObject({ code: '23505' });
   });
 });
@@ -90,7 +95,12 @@ describe('error handling', () => {
   };
 
   it('answers malformed JSON with 400 problem+json', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/patients', headers: { ...auth(), 'content-type': 'application/json' }, payload: '{"mrn": ' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/patients',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload: '{"mrn": ',
+    });
     expect(res.statusCode).toBe(400);
     const body = problem(res);
     expect(body).toMatchObject({ status: 400, code: 'REQUEST.MALFORMED_JSON', title: 'Bad Request' });
@@ -98,7 +108,12 @@ describe('error handling', () => {
   });
 
   it('answers validation failures with 400 and errors[] naming each path', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/patients', headers: auth(), payload: { mrn: 'bad mrn!', givenName: '', familyName: 'X', birthDate: '1970-02-30' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/patients',
+      headers: auth(),
+      payload: { mrn: 'bad mrn!', givenName: '', familyName: 'X', birthDate: '1970-02-30' },
+    });
     expect(res.statusCode).toBe(400);
     const body = problem(res);
     const paths = (body.errors as { path: string }[]).map((e) => e.path);
@@ -106,7 +121,12 @@ describe('error handling', () => {
   });
 
   it('answers bodies over 1 MiB with 413', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/patients', headers: { ...auth(), 'content-type': 'application/json' }, payload: JSON.stringify({ mrn: 'x'.repeat(1024 * 1024 + 10) }) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/patients',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload: JSON.stringify({ mrn: 'x'.repeat(1024 * 1024 + 10) }),
+    });
     expect(res.statusCode).toBe(413);
     expect(problem(res).code).toBe('REQUEST.TOO_LARGE');
   });

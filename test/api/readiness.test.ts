@@ -70,7 +70,11 @@ describe('/readyz', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['content-type']).toContain('application/problem+json');
     expect(ready.json()).toMatchObject({ status: 503, code: 'SERVICE.UNAVAILABLE' });
-    const api = await app.inject({ method: 'GET', url: '/v1/schedule?date=2027-03-01', headers: { authorization: 'Bearer readiness-admin-key-123456' } });
+    const api = await app.inject({
+      method: 'GET',
+      url: '/v1/schedule?date=2027-03-01',
+      headers: { authorization: 'Bearer readiness-admin-key-123456' },
+    });
     expect(api.statusCode).toBe(503);
     expect(api.json()).toMatchObject({ code: 'SERVICE.UNAVAILABLE' });
     expect(api.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
@@ -84,7 +88,11 @@ describe('/readyz', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 250));
     }
     expect(status).toBe(200);
-    const api = await app.inject({ method: 'GET', url: '/v1/schedule?date=2027-03-01', headers: { authorization: 'Bearer readiness-admin-key-123456' } });
+    const api = await app.inject({
+      method: 'GET',
+      url: '/v1/schedule?date=2027-03-01',
+      headers: { authorization: 'Bearer readiness-admin-key-123456' },
+    });
     expect(api.statusCode).toBe(200);
   });
 });

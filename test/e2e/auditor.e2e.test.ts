@@ -10,9 +10,15 @@ const zone = inject('e2eZone');
 const browser = browserSuite();
 
 const longDate = (iso: string) =>
-  new Intl.DateTimeFormat('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  new Intl.DateTimeFormat('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${iso}T00:00:00Z`),
+  );
 /** The report's generation time is the one line that differs between two reads of the same day. */
-const stable = (csv: string) => csv.split(/\r?\n/).filter((l) => !l.startsWith('generatedAt,')).join('\n');
+const stable = (csv: string) =>
+  csv
+    .split(/\r?\n/)
+    .filter((l) => !l.startsWith('generatedAt,'))
+    .join('\n');
 
 describe('auditor', () => {
   it('reads without actions, sees the integrity section, and downloads the report as CSV', async () => {

@@ -13,7 +13,12 @@ describe('clinician', () => {
   it('completes an injection, records its outcome, and edits the episode', async () => {
     const admin = api(baseUrl, keys.admin);
     const today = clinicToday(zone);
-    const p = await seedPatient(admin, { givenName: 'Tomás', familyName: 'Lindqvist', careStartedOn: plusDays(today, -200), diagnosis: 'L4-L5 disc herniation with L5 radiculopathy' });
+    const p = await seedPatient(admin, {
+      givenName: 'Tomás',
+      familyName: 'Lindqvist',
+      careStartedOn: plusDays(today, -200),
+      diagnosis: 'L4-L5 disc herniation with L5 radiculopathy',
+    });
     await seedInjection(admin, p, zone, plusDays(today, -70), { outcome: [8, 5] });
     await seedInjection(admin, p, zone, plusDays(today, -49), { outcome: [7, 3] });
     const due = await seedInjection(admin, p, zone, plusDays(today, -21), { time: '14:15' });
@@ -31,7 +36,7 @@ describe('clinician', () => {
     expect(await row.textContent()).toContain('Scheduled');
     await row.getByRole('button', { name: 'Complete' }).click();
     await page.getByRole('button', { name: 'Record as performed' }).click();
-    await page.getByText('Recorded Tomás Lindqvist\'s injection as performed.').waitFor();
+    await page.getByText("Recorded Tomás Lindqvist's injection as performed.").waitFor();
     await row.getByText('Completed').waitFor();
 
     await row.getByRole('button', { name: 'Record outcome' }).click();

@@ -9,7 +9,12 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startServer, type RunningServer } from './helpers/server.ts';
 
-export interface E2eKeys { admin: string; frontDesk: string; clinician: string; auditor: string }
+export interface E2eKeys {
+  admin: string;
+  frontDesk: string;
+  clinician: string;
+  auditor: string;
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -50,7 +55,11 @@ async function freshDatabase(serverUrl: string): Promise<string> {
 async function issueKey(baseUrl: string, adminKey: string, name: string, role: string): Promise<string> {
   const res = await fetch(`${baseUrl}/v1/api-keys`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'idempotency-key': randomBytes(12).toString('hex') },
+    headers: {
+      authorization: `Bearer ${adminKey}`,
+      'content-type': 'application/json',
+      'idempotency-key': randomBytes(12).toString('hex'),
+    },
     body: JSON.stringify({ name, role }),
   });
   if (res.status !== 201) throw new Error(`issuing the ${role} key answered ${res.status}: ${await res.text()}`);

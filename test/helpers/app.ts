@@ -84,13 +84,25 @@ export function factories(app: FastifyInstance, key: string = ADMIN_KEY) {
   return {
     call,
     async patient(overrides: Record<string, unknown> = {}) {
-      const r = await call('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: 'Test', familyName: 'Patient', birthDate: '1970-01-01', ...overrides });
+      const r = await call('POST', '/v1/patients', {
+        mrn: uniqueMrn(),
+        givenName: 'Test',
+        familyName: 'Patient',
+        birthDate: '1970-01-01',
+        ...overrides,
+      });
       if (r.status !== 201) throw new Error(`patient factory: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body as { id: string; mrn: string };
     },
     async episode(patientId: string, overrides: Record<string, unknown> = {}) {
       const r = await call('POST', `/v1/patients/${patientId}/episodes`, {
-        region: 'lumbar', diagnosis: 'L5 radiculopathy', conservativeCareStartedOn: '2027-01-04', therapies: ['physical_therapy'], severity: 'moderate', neurologicalSigns: [], ...overrides,
+        region: 'lumbar',
+        diagnosis: 'L5 radiculopathy',
+        conservativeCareStartedOn: '2027-01-04',
+        therapies: ['physical_therapy'],
+        severity: 'moderate',
+        neurologicalSigns: [],
+        ...overrides,
       });
       if (r.status !== 201) throw new Error(`episode factory: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body as { id: string };
@@ -102,7 +114,15 @@ export function factories(app: FastifyInstance, key: string = ADMIN_KEY) {
       return { patientId: p.id, episodeId: e.id };
     },
     book(patientId: string, episodeId: string, scheduledAt: string, extra: Record<string, unknown> = {}) {
-      return call('POST', '/v1/injections', { patientId, episodeId, scheduledAt, level: 'L4-L5', approach: 'transforaminal', side: 'left', ...extra });
+      return call('POST', '/v1/injections', {
+        patientId,
+        episodeId,
+        scheduledAt,
+        level: 'L4-L5',
+        approach: 'transforaminal',
+        side: 'left',
+        ...extra,
+      });
     },
     async apiKey(role: 'front_desk' | 'clinician' | 'auditor' | 'admin') {
       const r = await call('POST', '/v1/api-keys', { name: `${role}-${randomUUID().slice(0, 6)}`, role });

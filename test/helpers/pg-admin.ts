@@ -26,7 +26,11 @@ export async function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) =
 }
 
 /** Creates `name` from `template` and returns its URL and how to drop it. */
-export async function cloneDatabase(serverUrl: string, template: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function cloneDatabase(
+  serverUrl: string,
+  template: string,
+  name: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     url: withDatabase(serverUrl, name),

@@ -26,7 +26,12 @@ const isAlive = (pid: number) => {
 };
 
 /** Bursts, kills the process with SIGKILL once enough bookings were acknowledged, waits for the loops. */
-async function burstThenKill(server: ServerProcess, key: string, patients: Awaited<ReturnType<typeof seedPatients>>, ackedBeforeKill: number) {
+async function burstThenKill(
+  server: ServerProcess,
+  key: string,
+  patients: Awaited<ReturnType<typeof seedPatients>>,
+  ackedBeforeKill: number,
+) {
   const burst = bookingBurst(server.url, key, patients);
   await waitFor(async () => burst.acked().length >= ackedBeforeKill, 60_000, 20);
   server.kill('SIGKILL');
@@ -105,7 +110,12 @@ describe('crash: kill -9 during a booking burst', () => {
     const restartMs = Date.now() - restartAt;
     const ready = await call(second.url, { path: '/readyz' });
     const db = new pg.Pool({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${pgPort()}/esi`, max: 2 });
-    const view = { url: '', pool: db, query: async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows, drop: async () => undefined } as unknown as TestDatabase;
+    const view = {
+      url: '',
+      pool: db,
+      query: async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows,
+      drop: async () => undefined,
+    } as unknown as TestDatabase;
     const acked = burst.acked();
     const missing = await missingBookings(view, acked);
     const invariants = await checkInvariants(view);

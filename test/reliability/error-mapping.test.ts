@@ -24,12 +24,26 @@ describe('database failures through the error handler', () => {
   const seen: Record<string, string> = {};
 
   const scenarios: Record<string, () => Promise<unknown>> = {
-    'connection refused (model query)': () => track(createDatabase({ url: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/x`, poolSize: 2 })).prisma.patient.findFirst(),
-    'connection refused (transaction)': () => track(createDatabase({ url: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/x`, poolSize: 2 })).prisma.$transaction(async (tx) => tx.patient.findFirst()),
-    'connect timeout (server accepts, never answers)': () => track(createDatabase({ url: `postgresql://postgres@127.0.0.1:${SILENT_PORT}/x`, poolSize: 2 })).prisma.$transaction(async (tx) => tx.patient.findFirst()),
-    'connect timeout (raw pool query)': () => track(createDatabase({ url: `postgresql://postgres@127.0.0.1:${SILENT_PORT}/x`, poolSize: 2 })).pool.query('SELECT 1'),
+    'connection refused (model query)': () =>
+      track(createDatabase({ url: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/x`, poolSize: 2 })).prisma.patient.findFirst(),
+    'connection refused (transaction)': () =>
+      track(createDatabase({ url: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/x`, poolSize: 2 })).prisma.$transaction(async (tx) =>
+        tx.patient.findFirst(),
+      ),
+    'connect timeout (server accepts, never answers)': () =>
+      track(createDatabase({ url: `postgresql://postgres@127.0.0.1:${SILENT_PORT}/x`, poolSize: 2 })).prisma.$transaction(async (tx) =>
+        tx.patient.findFirst(),
+      ),
+    'connect timeout (raw pool query)': () =>
+      track(createDatabase({ url: `postgresql://postgres@127.0.0.1:${SILENT_PORT}/x`, poolSize: 2 })).pool.query('SELECT 1'),
     'backend terminated mid-query (57P01)': async () => {
-      const killer = setTimeout(() => void testDb.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(2.5)%' AND query NOT LIKE '%pg_terminate_backend%' AND pid <> pg_backend_pid()`), 300);
+      const killer = setTimeout(
+        () =>
+          void testDb.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(2.5)%' AND query NOT LIKE '%pg_terminate_backend%' AND pid <> pg_backend_pid()`,
+          ),
+        300,
+      );
       try {
         return await db.prisma.$queryRaw`SELECT 1 AS one FROM pg_sleep(2.5)`;
       } finally {
@@ -49,10 +63,14 @@ describe('database failures through the error handler', () => {
         client.release(true);
       }
     },
-    'transaction past its timeout (P2028)': () => db.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.4)`;
-      return tx.patient.findFirst();
-    }, { timeout: 100 }),
+    'transaction past its timeout (P2028)': () =>
+      db.prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.4)`;
+          return tx.patient.findFirst();
+        },
+        { timeout: 100 },
+      ),
     'transaction past maxWait, pool exhausted': async () => {
       const small = track(createDatabase({ url: testDb.url, poolSize: 1 }));
       const held = await small.pool.connect();
@@ -62,17 +80,21 @@ describe('database failures through the error handler', () => {
         held.release();
       }
     },
-    'statement timeout (57014)': () => db.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SET LOCAL statement_timeout = 50`;
-      return tx.$queryRaw`SELECT 1 AS one FROM pg_sleep(1)`;
-    }),
+    'statement timeout (57014)': () =>
+      db.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SET LOCAL statement_timeout = 50`;
+        return tx.$queryRaw`SELECT 1 AS one FROM pg_sleep(1)`;
+      }),
     'deadlock (40P01)': async () => {
-      await testDb.query(`CREATE TABLE IF NOT EXISTS rel_locks (id int PRIMARY KEY); INSERT INTO rel_locks VALUES (1), (2) ON CONFLICT DO NOTHING`);
-      const lockBoth = (first: number, second: number) => db.prisma.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe(`UPDATE rel_locks SET id = id WHERE id = ${first}`);
-        await sleep(200);
-        await tx.$executeRawUnsafe(`UPDATE rel_locks SET id = id WHERE id = ${second}`);
-      });
+      await testDb.query(
+        `CREATE TABLE IF NOT EXISTS rel_locks (id int PRIMARY KEY); INSERT INTO rel_locks VALUES (1), (2) ON CONFLICT DO NOTHING`,
+      );
+      const lockBoth = (first: number, second: number) =>
+        db.prisma.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe(`UPDATE rel_locks SET id = id WHERE id = ${first}`);
+          await sleep(200);
+          await tx.$executeRawUnsafe(`UPDATE rel_locks SET id = id WHERE id = ${second}`);
+        });
       const results = await Promise.allSettled([lockBoth(1, 2), lockBoth(2, 1)]);
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -137,9 +159,12 @@ describe('database failures through the error handler', () => {
       const res = await app.inject({ method: 'GET', url: `/s/${i}` });
       const body = res.body;
       rows[name] = `${res.statusCode} in ${Date.now() - started} ms <- ${seen[i] ?? 'no error'}`;
-      const ok = res.statusCode === 503 && String(res.headers['content-type']).startsWith('application/problem+json')
-        && res.json<{ code: string }>().code === 'SERVICE.UNAVAILABLE' && res.headers['retry-after'] !== undefined
-        && !/select|pg_|stack|at \//i.test(body);
+      const ok =
+        res.statusCode === 503 &&
+        String(res.headers['content-type']).startsWith('application/problem+json') &&
+        res.json<{ code: string }>().code === 'SERVICE.UNAVAILABLE' &&
+        res.headers['retry-after'] !== undefined &&
+        !/select|pg_|stack|at \//i.test(body);
       if (!ok) bad.push(`${name}: ${res.statusCode} ${body.slice(0, 200)}`);
     }
     printFigures('database-error-mapping', rows);

@@ -58,7 +58,13 @@ describe('hostile input', () => {
   beforeAll(async () => {
     testDb = await cloneDatabase('fuzz');
     server = await startServer({ port: PORT, databaseUrl: testDb.url });
-    const config = loadConfig({ DATABASE_URL: testDb.url, ADMIN_API_KEY: ADMIN_KEY, CLINIC_TIMEZONE, LOG_LEVEL: 'warn', REPORT_SCHEDULER: 'off' });
+    const config = loadConfig({
+      DATABASE_URL: testDb.url,
+      ADMIN_API_KEY: ADMIN_KEY,
+      CLINIC_TIMEZONE,
+      LOG_LEVEL: 'warn',
+      REPORT_SCHEDULER: 'off',
+    });
     appDb = createDatabase({ url: testDb.url, poolSize: 10 });
     const logStream = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -83,31 +89,67 @@ describe('hostile input', () => {
     const ctx: FuzzContext = { doc, keys: { ...seeded.keys, none: '' }, ids: seeded.ids };
     const arb = requestArb(ops, ctx);
     // First one request for every route as every role, then the rest at random.
-    const sweep = ops.flatMap((op, i) => Object.keys(ctx.keys).map((role, j) => fc.sample(requestFor(op, ctx, role), { numRuns: 1, seed: SEED + 1_000 * i + j })[0]!));
+    const sweep = ops.flatMap((op, i) =>
+      Object.keys(ctx.keys).map((role, j) => fc.sample(requestFor(op, ctx, role), { numRuns: 1, seed: SEED + 1_000 * i + j })[0]!),
+    );
     const outcomes: Outcome[] = [];
     const started = Date.now();
     for (let batch = 0; batch * BATCH < SIZES.fuzzRequests; batch++) {
       const count = Math.min(BATCH, SIZES.fuzzRequests - batch * BATCH);
-      const reqs = batch === 0 ? [...sweep, ...fc.sample(arb, { numRuns: count - sweep.length, seed: SEED })] : fc.sample(arb, { numRuns: count, seed: SEED + batch });
-      const done = await pool(8, reqs.map((req, i) => async (): Promise<Outcome> => {
-        if ((batch * BATCH + i) % Math.round(1 / SIZES.fuzzSocketShare) === 0) {
-          return { req, via: 'socket', answer: await rawExchange(PORT, encodeRequest(req, PORT)) };
-        }
-        const res = await app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.payload === undefined ? {} : { payload: req.payload }) });
-        return { req, via: 'inject', answer: { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), body: res.body, requestId: String(res.headers['x-request-id'] ?? '') } };
-      }));
+      const reqs =
+        batch === 0
+          ? [...sweep, ...fc.sample(arb, { numRuns: count - sweep.length, seed: SEED })]
+          : fc.sample(arb, { numRuns: count, seed: SEED + batch });
+      const done = await pool(
+        8,
+        reqs.map((req, i) => async (): Promise<Outcome> => {
+          if ((batch * BATCH + i) % Math.round(1 / SIZES.fuzzSocketShare) === 0) {
+            return { req, via: 'socket', answer: await rawExchange(PORT, encodeRequest(req, PORT)) };
+          }
+          const res = await app.inject({
+            method: req.method as 'GET',
+            url: req.url,
+            headers: req.headers,
+            ...(req.payload === undefined ? {} : { payload: req.payload }),
+          });
+          return {
+            req,
+            via: 'inject',
+            answer: {
+              status: res.statusCode,
+              contentType: String(res.headers['content-type'] ?? ''),
+              body: res.body,
+              requestId: String(res.headers['x-request-id'] ?? ''),
+            },
+          };
+        }),
+      );
       outcomes.push(...done);
     }
     const ms = Date.now() - started;
 
-    const protocol = await pool(4, protocolCases(PORT, seeded.keys.front_desk!).map((c) => async () => ({ c, answer: await rawExchange(PORT, c.bytes, c.mayGoUnanswered ? 3_000 : 15_000) })));
+    const protocol = await pool(
+      4,
+      protocolCases(PORT, seeded.keys.front_desk!).map((c) => async () => ({
+        c,
+        answer: await rawExchange(PORT, c.bytes, c.mayGoUnanswered ? 3_000 : 15_000),
+      })),
+    );
     const failures = outcomes.map((o) => ({ o, why: verdict(o) })).filter((f) => f.why);
     const protocolFailures = protocol
-      .map(({ c, answer }) => ({ c, answer, why: answer.status === 0 && c.mayGoUnanswered ? undefined : verdict({ req: { method: 'GET', url: '', headers: {}, label: c.label }, via: 'socket', answer }) }))
+      .map(({ c, answer }) => ({
+        c,
+        answer,
+        why:
+          answer.status === 0 && c.mayGoUnanswered
+            ? undefined
+            : verdict({ req: { method: 'GET', url: '', headers: {}, label: c.label }, via: 'socket', answer }),
+      }))
       .filter((f) => f.why);
     const ready = await call(server.url, { path: '/readyz' });
     const invariants = await checkInvariants(testDb);
-    const polluted = Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted') || ({} as Record<string, unknown>).polluted !== undefined;
+    const polluted =
+      Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted') || ({} as Record<string, unknown>).polluted !== undefined;
     const combos = new Set(outcomes.map((o) => `${o.req.label.split(': ')[0]}`));
 
     // The server's own log line for a failed request: error type, SQLSTATE and the first frame in src/.
@@ -129,11 +171,26 @@ describe('hostile input', () => {
       ms,
       requestsPerSecond: Math.round(outcomes.length / (ms / 1000)),
       statuses: tally(outcomes.map((o) => o.answer.status)),
-      mutations: tally(outcomes.map((o) => o.req.label.split(': ')[1]?.replace(/ \d+$|: .*$/, '').replace(/content-type .*/, 'content-type') ?? '?')),
+      mutations: tally(
+        outcomes.map(
+          (o) =>
+            o.req.label
+              .split(': ')[1]
+              ?.replace(/ \d+$|: .*$/, '')
+              .replace(/content-type .*/, 'content-type') ?? '?',
+        ),
+      ),
       protocolStatuses: tally(protocol.map((p) => p.answer.status || 'closed')),
       failures: failures.length + protocolFailures.length,
-      firstFailures: [...failures.slice(0, 12).map((f) => `${f.why} <- ${f.o.via} ${f.o.req.method} ${f.o.req.url.slice(0, 120)} [${f.o.req.label}] ${f.o.answer.body.slice(0, 100)} ${cause(f.o.answer.requestId)}`),
-        ...protocolFailures.slice(0, 5).map((f) => `${f.why} <- ${f.c.label}: ${f.answer.body.slice(0, 160)}`)],
+      firstFailures: [
+        ...failures
+          .slice(0, 12)
+          .map(
+            (f) =>
+              `${f.why} <- ${f.o.via} ${f.o.req.method} ${f.o.req.url.slice(0, 120)} [${f.o.req.label}] ${f.o.answer.body.slice(0, 100)} ${cause(f.o.answer.requestId)}`,
+          ),
+        ...protocolFailures.slice(0, 5).map((f) => `${f.why} <- ${f.c.label}: ${f.answer.body.slice(0, 160)}`),
+      ],
       serverErrors: [...server.errorLines(), ...appLog.filter((l) => /"level":(50|60)/.test(l))].slice(0, 5).map((l) => l.slice(0, 600)),
     });
     expect(failures.map((f) => `${f.why} <- ${f.o.req.method} ${f.o.req.url.slice(0, 200)} [${f.o.req.label}]`)).toEqual([]);

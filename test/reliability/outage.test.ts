@@ -39,7 +39,13 @@ describe('database outage', () => {
   });
 
   /** `latencyBound`: no request started in the outage may take longer (undefined: measured only). */
-  async function underOutage(name: string, dayOffset: number, latencyBound: number | undefined, takeAway: () => Promise<void>, giveBack: () => Promise<void>) {
+  async function underOutage(
+    name: string,
+    dayOffset: number,
+    latencyBound: number | undefined,
+    takeAway: () => Promise<void>,
+    giveBack: () => Promise<void>,
+  ) {
     const load = outageLoad(server.url, patients, deskKey, name, dayOffset);
     await sleep(BASELINE_MS);
     load.setPhase('outage');
@@ -69,17 +75,47 @@ describe('database outage', () => {
       requests: samples.length,
       statusesBefore: tally(samples.filter((s) => s.phase === 'before').map((s) => s.status)),
       statusesDuringOutage: tally(during.map((s) => s.status || s.error || 'none')),
-      outageLatencyMs: { p50: percentile(during.map((s) => s.ms), 50), p99: percentile(during.map((s) => s.ms), 99), max: percentile(during.map((s) => s.ms), 100) },
-      outageLatencyBoundMs: latencyBound ?? `none for requests holding a connection (at most ${POOL_SIZE}); ${OUTAGE_MAX_LATENCY_MS} for the others`,
-      newRequestsDuringOutage: { statuses: tally(freshDuring.map((s) => s.status || s.error || 'none')), overBound: freshDuring.filter((s) => s.ms > OUTAGE_MAX_LATENCY_MS).length, p50Ms: percentile(freshDuring.map((s) => s.ms), 50), maxMs: percentile(freshDuring.map((s) => s.ms), 100) },
+      outageLatencyMs: {
+        p50: percentile(
+          during.map((s) => s.ms),
+          50,
+        ),
+        p99: percentile(
+          during.map((s) => s.ms),
+          99,
+        ),
+        max: percentile(
+          during.map((s) => s.ms),
+          100,
+        ),
+      },
+      outageLatencyBoundMs:
+        latencyBound ?? `none for requests holding a connection (at most ${POOL_SIZE}); ${OUTAGE_MAX_LATENCY_MS} for the others`,
+      newRequestsDuringOutage: {
+        statuses: tally(freshDuring.map((s) => s.status || s.error || 'none')),
+        overBound: freshDuring.filter((s) => s.ms > OUTAGE_MAX_LATENCY_MS).length,
+        p50Ms: percentile(
+          freshDuring.map((s) => s.ms),
+          50,
+        ),
+        maxMs: percentile(
+          freshDuring.map((s) => s.ms),
+          100,
+        ),
+      },
       readyzDuringOutage: tally(readyDuring.map((r) => r.status)),
       recoveredMsAfterPostgresBack: recoveredAt ? recoveredAt - startAt : 'not recovered',
       statusesAfterRecovery: tally(lateAfter.map((s) => s.status || s.error || 'none')),
       bookingsAcknowledged: acked.length,
-      serverErrorLog: server.errorLines().slice(0, 3).map((l) => l.slice(0, 600)),
+      serverErrorLog: server
+        .errorLines()
+        .slice(0, 3)
+        .map((l) => l.slice(0, 600)),
     });
     expect(samples.filter((s) => s.status >= 500 && s.status !== 503).map((s) => `${s.kind} ${s.status} ${s.text}`)).toEqual([]);
-    expect(samples.filter((s) => s.status === 503 && (!isProblem(s) || s.body.code !== 'SERVICE.UNAVAILABLE')).map((s) => `${s.kind} ${s.text}`)).toEqual([]);
+    expect(
+      samples.filter((s) => s.status === 503 && (!isProblem(s) || s.body.code !== 'SERVICE.UNAVAILABLE')).map((s) => `${s.kind} ${s.text}`),
+    ).toEqual([]);
     expect(samples.filter((s) => s.status === 0).map((s) => `${s.kind} ${s.error}`)).toEqual([]);
     if (latencyBound !== undefined) {
       expect(during.filter((s) => s.ms > latencyBound).map((s) => `${s.kind} ${s.ms} ms ${s.status}`)).toEqual([]);
@@ -100,7 +136,13 @@ describe('database outage', () => {
   }
 
   it('PostgreSQL stopped for 10 s: 503 problems at once, /readyz 503, service back by itself', async () => {
-    await underOutage('stopped', 0, OUTAGE_MAX_LATENCY_MS, () => cluster.stop(), () => cluster.start());
+    await underOutage(
+      'stopped',
+      0,
+      OUTAGE_MAX_LATENCY_MS,
+      () => cluster.stop(),
+      () => cluster.start(),
+    );
   });
 
   // A hung host: the kernel still accepts and acknowledges, nothing answers. Requests already waiting
@@ -108,14 +150,20 @@ describe('database outage', () => {
   // own 2 s limit, nothing acknowledged lost, and recovery without a restart.
   it('PostgreSQL frozen for 10 s (SIGSTOP): /readyz 503, no 500, nothing lost, service back by itself', async () => {
     let frozen: number[] = [];
-    await underOutage('frozen', 14 * 1_000, undefined, async () => {
-      // The postmaster first, so it forks no backend after the list is taken.
-      const [postmaster] = cluster.pids();
-      process.kill(postmaster!, 'SIGSTOP');
-      frozen = cluster.pids();
-      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
-    }, async () => {
-      for (const pid of frozen) process.kill(pid, 'SIGCONT');
-    });
+    await underOutage(
+      'frozen',
+      14 * 1_000,
+      undefined,
+      async () => {
+        // The postmaster first, so it forks no backend after the list is taken.
+        const [postmaster] = cluster.pids();
+        process.kill(postmaster!, 'SIGSTOP');
+        frozen = cluster.pids();
+        for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+      },
+      async () => {
+        for (const pid of frozen) process.kill(pid, 'SIGCONT');
+      },
+    );
   });
 });

@@ -34,9 +34,14 @@ describe('graceful shutdown', () => {
     const loop = async (i: number) => {
       const p = patients[i]!;
       for (let n = 0; ; n++) {
-        const r = n % 2 === 0
-          ? await call(server.url, { method: 'POST', path: '/v1/injections', key, body: bookingBody(p, addDays(FIRST_BOOKING_DATE, 14 * n)) }, agent)
-          : await call(server.url, { path: `/v1/patients/${p.patientId}`, key }, agent);
+        const r =
+          n % 2 === 0
+            ? await call(
+                server.url,
+                { method: 'POST', path: '/v1/injections', key, body: bookingBody(p, addDays(FIRST_BOOKING_DATE, 14 * n)) },
+                agent,
+              )
+            : await call(server.url, { path: `/v1/patients/${p.patientId}`, key }, agent);
         seen.push(r);
         if (r.status === 0 && Date.now() > sigtermAt) return; // the listener is gone
         if (Date.now() - sigtermAt > 15_000) return;
@@ -71,10 +76,19 @@ describe('graceful shutdown', () => {
       inFlightAtSigterm: inFlight.length,
       inFlightCompleted: inFlight.filter((s) => s.status > 0 && s.status < 500).length,
       statusesBefore: tally(before.map((s) => s.status)),
-      afterSigterm: tally(after.map((s) => (s.status === 0 ? s.error ?? 'no answer' : s.status))),
+      afterSigterm: tally(after.map((s) => (s.status === 0 ? (s.error ?? 'no answer') : s.status))),
       exit: `code ${exit.code}`,
       exitMsAfterSigterm: exitMs,
-      latencyMs: { p50: percentile(before.map((s) => s.ms), 50), p99: percentile(before.map((s) => s.ms), 99) },
+      latencyMs: {
+        p50: percentile(
+          before.map((s) => s.ms),
+          50,
+        ),
+        p99: percentile(
+          before.map((s) => s.ms),
+          99,
+        ),
+      },
       bookingsAcknowledged: acked.length,
     });
   });

@@ -45,7 +45,14 @@ describe('soak', () => {
     const rss: number[] = [server.rssMiB()];
     const started = Date.now();
     const sampler = setInterval(() => rss.push(server.rssMiB()), SIZES.soakWindowSeconds * 1_000);
-    const run = runLoad({ url: server.url, connections: CONNECTIONS, duration: SIZES.soakSeconds, overallRate: rate, timeout: 10, requests: mix });
+    const run = runLoad({
+      url: server.url,
+      connections: CONNECTIONS,
+      duration: SIZES.soakSeconds,
+      overallRate: rate,
+      timeout: 10,
+      requests: mix,
+    });
     run.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       const w = Math.min(windows - 1, Math.floor((Date.now() - started) / (SIZES.soakWindowSeconds * 1_000)));
       latencies[w]!.push(ms);

@@ -45,7 +45,12 @@ describe('two instances, one database', () => {
     });
 
     const started = Date.now();
-    const seen = await pool(50, attempts.map((t) => () => call(t.server.url, { method: 'POST', path: '/v1/injections', key, body: t.body, idempotencyKey: t.idempotencyKey })));
+    const seen = await pool(
+      50,
+      attempts.map(
+        (t) => () => call(t.server.url, { method: 'POST', path: '/v1/injections', key, body: t.body, idempotencyKey: t.idempotencyKey }),
+      ),
+    );
     const burstMs = Date.now() - started;
 
     const created = seen.filter((s) => s.status === 201);
@@ -55,7 +60,11 @@ describe('two instances, one database', () => {
     // The window guarantees conflicts and room for successes; both must have happened.
     expect(created.length).toBeGreaterThanOrEqual(patients.length);
     expect(refused.length).toBeGreaterThan(0);
-    expect(refused.filter((s) => s.status === 422).every((s) => (s.body.violations as { rule: string }[]).some((v) => v.rule === 'R2_INJECTION_INTERVAL'))).toBe(true);
+    expect(
+      refused
+        .filter((s) => s.status === 422)
+        .every((s) => (s.body.violations as { rule: string }[]).some((v) => v.rule === 'R2_INJECTION_INTERVAL')),
+    ).toBe(true);
 
     // Database: R2 holds, every 201 is there with its audit event, nothing else was booked.
     expect(await checkInvariants(db)).toEqual(NO_BREAKS);
@@ -65,12 +74,32 @@ describe('two instances, one database', () => {
     expect(Number(n)).toBe(created.length);
 
     // Every attempt retried with its key on the other instance replays the first answer byte for byte.
-    const retries = await pool(50, attempts.map((t) => () => call(t.server === a ? b.url : a.url, { method: 'POST', path: '/v1/injections', key, body: t.body, idempotencyKey: t.idempotencyKey })));
-    const mismatched = retries.filter((r, i) => r.status !== seen[i]!.status || r.text !== seen[i]!.text || r.headers['idempotent-replayed'] !== 'true');
+    const retries = await pool(
+      50,
+      attempts.map(
+        (t) => () =>
+          call(t.server === a ? b.url : a.url, {
+            method: 'POST',
+            path: '/v1/injections',
+            key,
+            body: t.body,
+            idempotencyKey: t.idempotencyKey,
+          }),
+      ),
+    );
+    const mismatched = retries.filter(
+      (r, i) => r.status !== seen[i]!.status || r.text !== seen[i]!.text || r.headers['idempotent-replayed'] !== 'true',
+    );
     expect(mismatched.map((r) => `${r.status} ${r.text.slice(0, 120)}`)).toEqual([]);
     // The same key with another body is refused, not replayed or executed.
     const first = attempts[0]!;
-    const reused = await call(b.url, { method: 'POST', path: '/v1/injections', key, body: { ...first.body, side: 'right' }, idempotencyKey: first.idempotencyKey });
+    const reused = await call(b.url, {
+      method: 'POST',
+      path: '/v1/injections',
+      key,
+      body: { ...first.body, side: 'right' },
+      idempotencyKey: first.idempotencyKey,
+    });
     expect([reused.status, reused.body?.code]).toEqual([422, 'IDEMPOTENCY.KEY_REUSED']);
     const [{ n: after }] = (await db.query<{ n: string }>('SELECT count(*) AS n FROM injections')) as [{ n: string }];
     expect(Number(after)).toBe(created.length);
@@ -82,7 +111,20 @@ describe('two instances, one database', () => {
       statuses: tally(seen.map((s) => s.status)),
       codes: tally(refused.map((s: Seen) => String(s.body?.code))),
       burstMs,
-      latencyMs: { p50: percentile(seen.map((s) => s.ms), 50), p99: percentile(seen.map((s) => s.ms), 99), max: percentile(seen.map((s) => s.ms), 100) },
+      latencyMs: {
+        p50: percentile(
+          seen.map((s) => s.ms),
+          50,
+        ),
+        p99: percentile(
+          seen.map((s) => s.ms),
+          99,
+        ),
+        max: percentile(
+          seen.map((s) => s.ms),
+          100,
+        ),
+      },
       retriesOnOtherInstance: retries.length,
       retriesReplayed: retries.filter((r) => r.headers['idempotent-replayed'] === 'true').length,
       injectionsInDatabase: Number(after),

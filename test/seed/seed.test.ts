@@ -32,17 +32,23 @@ describe('seed', () => {
   });
 
   it('keeps counted injections of a patient at least 14 days apart (R2) and the constraint in place', async () => {
-    expect(await one(`SELECT count(*) AS n FROM injections a JOIN injections b ON a."patientId" = b."patientId" AND a.id < b.id
-      WHERE a.status IN ('scheduled', 'completed') AND b.status IN ('scheduled', 'completed') AND abs(a."localDate" - b."localDate") < 14`)).toBe(0);
+    expect(
+      await one(`SELECT count(*) AS n FROM injections a JOIN injections b ON a."patientId" = b."patientId" AND a.id < b.id
+      WHERE a.status IN ('scheduled', 'completed') AND b.status IN ('scheduled', 'completed') AND abs(a."localDate" - b."localDate") < 14`),
+    ).toBe(0);
     expect(await one(`SELECT count(*) AS n FROM pg_constraint WHERE conname = 'injections_r2_interval_excl'`)).toBe(1);
   });
 
-  it('starts conservative care 42 days before a non-exempt episode\'s injections (R1)', async () => {
-    expect(await one(`SELECT count(*) AS n FROM injections i JOIN episodes e ON e.id = i."episodeId"
-      WHERE i."localDate" < e."conservativeCareStartedOn" + 42 AND e.severity <> 'severe' AND cardinality(e."neurologicalSigns") = 0`)).toBe(0);
+  it("starts conservative care 42 days before a non-exempt episode's injections (R1)", async () => {
+    expect(
+      await one(`SELECT count(*) AS n FROM injections i JOIN episodes e ON e.id = i."episodeId"
+      WHERE i."localDate" < e."conservativeCareStartedOn" + 42 AND e.severity <> 'severe' AND cardinality(e."neurologicalSigns") = 0`),
+    ).toBe(0);
     // Some exempt episodes do book inside the six weeks, so the exemption is exercised.
-    expect(await one(`SELECT count(*) AS n FROM injections i JOIN episodes e ON e.id = i."episodeId"
-      WHERE i."localDate" < e."conservativeCareStartedOn" + 42`)).toBeGreaterThan(0);
+    expect(
+      await one(`SELECT count(*) AS n FROM injections i JOIN episodes e ON e.id = i."episodeId"
+      WHERE i."localDate" < e."conservativeCareStartedOn" + 42`),
+    ).toBeGreaterThan(0);
   });
 
   it('has every status, open and closed episodes, at most one open per patient, weekdays only', async () => {
@@ -50,7 +56,9 @@ describe('seed', () => {
     expect(statuses.rows.map((r) => r.status)).toEqual(['cancelled', 'completed', 'no_show', 'scheduled']);
     expect(await one(`SELECT count(*) AS n FROM episodes WHERE status = 'closed'`)).toBeGreaterThan(0);
     expect(await one(`SELECT count(*) AS n FROM episodes WHERE status = 'open'`)).toBeGreaterThan(0);
-    expect(await one(`SELECT count(*) AS n FROM (SELECT "patientId" FROM episodes WHERE status = 'open' GROUP BY 1 HAVING count(*) > 1) x`)).toBe(0);
+    expect(
+      await one(`SELECT count(*) AS n FROM (SELECT "patientId" FROM episodes WHERE status = 'open' GROUP BY 1 HAVING count(*) > 1) x`),
+    ).toBe(0);
     expect(await one(`SELECT count(*) AS n FROM injections WHERE extract(isodow FROM "localDate") > 5`)).toBe(0);
   });
 
@@ -58,14 +66,24 @@ describe('seed', () => {
     expect(await one(`SELECT count(*) AS n FROM injections WHERE ("scheduledAt" AT TIME ZONE $1)::date <> "localDate"`, [ZONE])).toBe(0);
     // Appointments are clinic wall times (08:00-16:30) on both sides of each change: the UTC offset
     // differs between summer and winter, the local hour never leaves clinic hours.
-    expect(await one(`SELECT count(*) AS n FROM injections
-      WHERE ("scheduledAt" AT TIME ZONE $1)::time NOT BETWEEN '08:00' AND '16:30'`, [ZONE])).toBe(0);
-    const offsets = await client.query<{ h: number }>(`SELECT DISTINCT (extract(epoch FROM ("scheduledAt" AT TIME ZONE 'UTC') - ("scheduledAt" AT TIME ZONE $1)) / 3600)::int AS h
-      FROM injections ORDER BY 1`, [ZONE]);
+    expect(
+      await one(
+        `SELECT count(*) AS n FROM injections
+      WHERE ("scheduledAt" AT TIME ZONE $1)::time NOT BETWEEN '08:00' AND '16:30'`,
+        [ZONE],
+      ),
+    ).toBe(0);
+    const offsets = await client.query<{ h: number }>(
+      `SELECT DISTINCT (extract(epoch FROM ("scheduledAt" AT TIME ZONE 'UTC') - ("scheduledAt" AT TIME ZONE $1)) / 3600)::int AS h
+      FROM injections ORDER BY 1`,
+      [ZONE],
+    );
     expect(offsets.rows.map((r) => r.h)).toEqual([4, 5]);
   });
 
   it('refuses to seed a database that already holds patients', async () => {
-    await expect(loadSeed(client, { patients: 1, injections: 1, today: '2026-11-27', zone: ZONE, audit: false }, () => undefined)).rejects.toThrow(/already holds/);
+    await expect(
+      loadSeed(client, { patients: 1, injections: 1, today: '2026-11-27', zone: ZONE, audit: false }, () => undefined),
+    ).rejects.toThrow(/already holds/);
   });
 });

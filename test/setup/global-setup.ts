@@ -31,7 +31,10 @@ export async function setup(project: TestProject): Promise<void> {
   const templateDb = base && base !== 'test' && base !== 'esi_test' ? `${base.slice(0, 30)}_tpl` : TEMPLATE_DB;
   await withAdmin(serverUrl, async (admin) => {
     // Leftover clones of an interrupted run.
-    const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2`, [`${templateDb}_f_`, templateDb]);
+    const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2`, [
+      `${templateDb}_f_`,
+      templateDb,
+    ]);
     for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${templateDb}"`);
   });

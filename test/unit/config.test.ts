@@ -4,7 +4,14 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ host: '127.0.0.1', port: 3000, clinicTimeZone: 'America/New_York', logLevel: 'info', databaseUrl: undefined, adminApiKey: undefined });
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      clinicTimeZone: 'America/New_York',
+      logLevel: 'info',
+      databaseUrl: undefined,
+      adminApiKey: undefined,
+    });
   });
 
   it('reads every variable of the specification', () => {
@@ -16,7 +23,14 @@ describe('loadConfig', () => {
       ADMIN_API_KEY: 'a-long-enough-admin-key',
       LOG_LEVEL: 'debug',
     });
-    expect(c).toMatchObject({ databaseUrl: 'postgresql://u:p@db:5432/esi', host: '0.0.0.0', port: 8080, clinicTimeZone: 'Europe/Berlin', adminApiKey: 'a-long-enough-admin-key', logLevel: 'debug' });
+    expect(c).toMatchObject({
+      databaseUrl: 'postgresql://u:p@db:5432/esi',
+      host: '0.0.0.0',
+      port: 8080,
+      clinicTimeZone: 'Europe/Berlin',
+      adminApiKey: 'a-long-enough-admin-key',
+      logLevel: 'debug',
+    });
   });
 
   it('treats empty values as unset', () => {

@@ -43,9 +43,7 @@ describe('SECOND_INJECTION_SUGGESTED', () => {
     [100, false],
     [0, false],
   ])('one completed injection that improved %i%%: suggested=%s', (pct, expected) => {
-    expect(flagsOf({ injections: [shot('2027-05-01', 'completed', pct)] }).includes('SECOND_INJECTION_SUGGESTED')).toBe(
-      expected,
-    );
+    expect(flagsOf({ injections: [shot('2027-05-01', 'completed', pct)] }).includes('SECOND_INJECTION_SUGGESTED')).toBe(expected);
   });
 
   it('says which injection and how much it helped', () => {
@@ -65,11 +63,7 @@ describe('SECOND_INJECTION_SUGGESTED', () => {
   });
 
   it('is still shown when the follow-up was cancelled or missed', () => {
-    const injections = [
-      shot('2027-05-01', 'completed', 60),
-      shot('2027-05-20', 'cancelled'),
-      shot('2027-05-27', 'no_show'),
-    ];
+    const injections = [shot('2027-05-01', 'completed', 60), shot('2027-05-20', 'cancelled'), shot('2027-05-27', 'no_show')];
     expect(flagsOf({ injections })).toEqual(['SECOND_INJECTION_SUGGESTED']);
   });
 
@@ -144,17 +138,13 @@ describe('ANNUAL_LIMIT (one more in the region today would be the fifth within 3
 
   it('looks ahead the same way: scheduled at today + 364 counts, + 365 does not', () => {
     const base = four('2027-09-01', 'lumbar', 'scheduled').slice(0, 3);
-    expect(flagsOf({ injections: [...base, shot(addDays(TODAY, 364), 'scheduled', null, { episodeId: 'x' })] })).toEqual([
-      'ANNUAL_LIMIT',
-    ]);
+    expect(flagsOf({ injections: [...base, shot(addDays(TODAY, 364), 'scheduled', null, { episodeId: 'x' })] })).toEqual(['ANNUAL_LIMIT']);
     expect(flagsOf({ injections: [...base, shot(addDays(TODAY, 365), 'scheduled', null, { episodeId: 'x' })] })).toEqual([]);
   });
 
   it('needs the four within one 365-day window, not merely within two years of today', () => {
     // Two at today − 300/−280 and two at today + 100/+120: spans 420 days, so today makes at most 4.
-    const spread = [-300, -280, 100, 120].map((k) =>
-      shot(addDays(TODAY, k), k < 0 ? 'completed' : 'scheduled', null, { episodeId: 'x' }),
-    );
+    const spread = [-300, -280, 100, 120].map((k) => shot(addDays(TODAY, k), k < 0 ? 'completed' : 'scheduled', null, { episodeId: 'x' }));
     expect(flagsOf({ injections: spread })).toEqual([]);
     // Pull one in so that four span 364 days: −244, −200 (moved), 100, 120 → 364 days first to last.
     const tight = [-244, -200, 100, 120].map((k) => shot(addDays(TODAY, k), 'completed', null, { episodeId: 'x' }));
@@ -194,13 +184,9 @@ describe('ANNUAL_LIMIT (one more in the region today would be the fifth within 3
   it('counts across the leap year by calendar days', () => {
     // With 2028-02-29 in between, 2027-03-01 is already 365 days back (out); 2027-03-02 is 364 (in).
     const today = '2028-02-29';
-    const injections = ['2027-03-01', '2027-06-01', '2027-09-01', '2028-01-01'].map((d) =>
-      shot(d, 'completed', null, { episodeId: 'x' }),
-    );
+    const injections = ['2027-03-01', '2027-06-01', '2027-09-01', '2028-01-01'].map((d) => shot(d, 'completed', null, { episodeId: 'x' }));
     expect(clinicalFlags({ openEpisode: null, injections, today })).toEqual([]);
-    const injections2 = ['2027-03-02', '2027-06-01', '2027-09-01', '2028-01-01'].map((d) =>
-      shot(d, 'completed', null, { episodeId: 'x' }),
-    );
+    const injections2 = ['2027-03-02', '2027-06-01', '2027-09-01', '2028-01-01'].map((d) => shot(d, 'completed', null, { episodeId: 'x' }));
     expect(clinicalFlags({ openEpisode: null, injections: injections2, today }).map((f) => f.flag)).toEqual(['ANNUAL_LIMIT']);
   });
 });
@@ -228,11 +214,7 @@ describe('SURGICAL_REVIEW', () => {
       shot('2027-04-01', 'completed', 20),
     ];
     expect(flagsOf({ injections: earlyGood })).toContain('SURGICAL_REVIEW');
-    const lateGood = [
-      shot('2027-01-01', 'completed', 30),
-      shot('2027-02-01', 'completed', 20),
-      shot('2027-04-01', 'completed', 70),
-    ];
+    const lateGood = [shot('2027-01-01', 'completed', 30), shot('2027-02-01', 'completed', 20), shot('2027-04-01', 'completed', 70)];
     expect(flagsOf({ injections: lateGood })).not.toContain('SURGICAL_REVIEW');
   });
 
@@ -249,9 +231,7 @@ describe('SURGICAL_REVIEW', () => {
 
 describe('URGENT_SURGICAL_REVIEW', () => {
   it.each(['weakness', 'bowel_bladder'] as const)('is shown when the open episode records %s', (sign) => {
-    expect(flagsOf({ openEpisode: openEpisode({ neurologicalSigns: ['numbness', sign] }) })).toEqual([
-      'URGENT_SURGICAL_REVIEW',
-    ]);
+    expect(flagsOf({ openEpisode: openEpisode({ neurologicalSigns: ['numbness', sign] }) })).toEqual(['URGENT_SURGICAL_REVIEW']);
   });
 
   it.each(['numbness', 'tingling', 'reflex_loss'] as const)('is not shown for %s alone', (sign) => {

@@ -69,7 +69,10 @@ describe('property: accepted bookings never break R2 (or R1)', () => {
   const opArb: fc.Arbitrary<Op> = fc.oneof(
     { weight: 5, arbitrary: fc.record({ kind: fc.constant('book' as const), date: dateArb, asCompleted: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('reschedule' as const), pick: fc.nat(), date: dateArb }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('cancel' as const, 'no_show' as const, 'complete' as const), pick: fc.nat() }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constantFrom('cancel' as const, 'no_show' as const, 'complete' as const), pick: fc.nat() }),
+    },
   );
 
   it('keeps every pair of counted injections at least 14 days apart and after the R1 date', () => {

@@ -56,8 +56,21 @@ function booking(over: Partial<BookingInput> = {}): BookingInput {
 describe('calendar dates', () => {
   it('accepts only strict, real YYYY-MM-DD dates', () => {
     for (const ok of ['2027-01-01', '2028-02-29', '2027-12-31']) expect(isIsoDate(ok), ok).toBe(true);
-    for (const bad of ['2027-02-29', '2027-02-30', '2027-13-01', '2027-1-01', '2027-01-1', '20270101',
-      '2027-01-01T00:00', ' 2027-01-01', '2027-01-01 ', '+002027-01-01', '', 'tomorrow', '2027-00-10']) {
+    for (const bad of [
+      '2027-02-29',
+      '2027-02-30',
+      '2027-13-01',
+      '2027-1-01',
+      '2027-01-1',
+      '20270101',
+      '2027-01-01T00:00',
+      ' 2027-01-01',
+      '2027-01-01 ',
+      '+002027-01-01',
+      '',
+      'tomorrow',
+      '2027-00-10',
+    ]) {
       expect(isIsoDate(bad), bad).toBe(false);
     }
   });
@@ -390,9 +403,13 @@ describe('earliestEligibleDate', () => {
 
   it('jumps a chain of future bookings to the first wide-enough gap', () => {
     const injections = [
-      inj('2027-08-01'), inj('2027-08-20'), inj('2027-09-05'), inj('2027-09-22'), // gaps 19, 16, 17
+      inj('2027-08-01'),
+      inj('2027-08-20'),
+      inj('2027-09-05'),
+      inj('2027-09-22'), // gaps 19, 16, 17
       inj('2027-10-20'), // 28 after 09-22: 10-06 fits
-      inj('2027-07-01', 'cancelled'), inj('2027-10-06', 'no_show'), // ignored
+      inj('2027-07-01', 'cancelled'),
+      inj('2027-10-06', 'no_show'), // ignored
     ];
     expect(earliestEligibleDate(booking({ injections, localDate: '2027-07-25' }))).toBe('2027-10-06');
     // Ahead of the chain with room before it: the requested date stands.

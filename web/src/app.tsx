@@ -15,10 +15,7 @@ import { PatientView } from './views/patient-view';
 import { BookView } from './views/book-view';
 import { ReportView } from './views/report-view';
 
-type State =
-  | { phase: 'checking'; key: string }
-  | { phase: 'signedOut'; notice?: string }
-  | { phase: 'signedIn'; me: Me; key: string };
+type State = { phase: 'checking'; key: string } | { phase: 'signedOut'; notice?: string } | { phase: 'signedIn'; me: Me; key: string };
 
 const REFUSED = 'Your key was refused, so you have been signed out. Sign in again to continue.';
 
@@ -82,14 +79,26 @@ function Shell() {
           <img src="/favicon.svg" alt="" width="24" height="24" /> ESI Scheduler
         </a>
         <nav aria-label="Main">
-          <NavLink route={route} name="today" href={paths.today()}>Today</NavLink>
-          <NavLink route={route} name="patients" href={paths.patients()} also={['patient', 'book']}>Patients</NavLink>
-          {can(auth.me.role, 'report.view') && <NavLink route={route} name="report" href={paths.report()}>Report</NavLink>}
+          <NavLink route={route} name="today" href={paths.today()}>
+            Today
+          </NavLink>
+          <NavLink route={route} name="patients" href={paths.patients()} also={['patient', 'book']}>
+            Patients
+          </NavLink>
+          {can(auth.me.role, 'report.view') && (
+            <NavLink route={route} name="report" href={paths.report()}>
+              Report
+            </NavLink>
+          )}
         </nav>
         <div className="who">
           <span className="who-name">{auth.me.name}</span>
-          <span className={`badge role role-${auth.me.role}`} data-testid="role">{ROLE_LABEL[auth.me.role]}</span>
-          <button type="button" className="button link" onClick={auth.signOut}>Sign out</button>
+          <span className={`badge role role-${auth.me.role}`} data-testid="role">
+            {ROLE_LABEL[auth.me.role]}
+          </span>
+          <button type="button" className="button link" onClick={auth.signOut}>
+            Sign out
+          </button>
         </div>
       </header>
       <main className="content">
@@ -99,7 +108,19 @@ function Shell() {
   );
 }
 
-function NavLink({ route, name, href, also = [], children }: { route: Route; name: Route['name']; href: string; also?: Route['name'][]; children: string }) {
+function NavLink({
+  route,
+  name,
+  href,
+  also = [],
+  children,
+}: {
+  route: Route;
+  name: Route['name'];
+  href: string;
+  also?: Route['name'][];
+  children: string;
+}) {
   const active = route.name === name || also.includes(route.name);
   return (
     <a href={href} onClick={linkClick} aria-current={active ? 'page' : undefined} className={active ? 'active' : undefined}>
@@ -125,7 +146,11 @@ function View({ route }: { route: Route }) {
         <section>
           <h1>Page not found</h1>
           <p>
-            There is no such page. <a href={paths.today()} onClick={linkClick}>Go to today&apos;s schedule</a>.
+            There is no such page.{' '}
+            <a href={paths.today()} onClick={linkClick}>
+              Go to today&apos;s schedule
+            </a>
+            .
           </p>
         </section>
       );

@@ -5,7 +5,13 @@ import { ApiClient } from './api/client';
 import type { Me } from './api/types';
 import { AuthContext } from './auth/auth-context';
 
-export interface Call { method: string; path: string; query: URLSearchParams; headers: Record<string, string>; body: unknown }
+export interface Call {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: unknown;
+}
 type Handler = (call: Call) => { status?: number; body?: unknown; type?: string } | undefined;
 
 /** Replaces fetch: each handler may answer a call; an unanswered call fails the test loudly. */
@@ -39,5 +45,7 @@ export const problem = (status: number, code: string, detail: string, extra: Rec
 
 export function SignedIn({ role, children }: { role: Me['role']; children: ReactNode }) {
   const me: Me = { id: '00000000-0000-4000-8000-000000000001', name: `test ${role}`, role };
-  return <AuthContext.Provider value={{ me, api: new ApiClient('test-key-123456'), signOut: () => undefined }}>{children}</AuthContext.Provider>;
+  return (
+    <AuthContext.Provider value={{ me, api: new ApiClient('test-key-123456'), signOut: () => undefined }}>{children}</AuthContext.Provider>
+  );
 }

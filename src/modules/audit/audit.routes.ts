@@ -33,28 +33,44 @@ const EventDto = z
   .meta({ id: 'AuditEvent' });
 
 export const auditRoutes: FastifyPluginAsyncZod<Deps> = async (app, { db }) => {
-  app.get('/audit-events', {
-    schema: { tags: ['audit'], summary: 'Who read or changed what, newest first', querystring: Query, response: { 200: z.object({ items: z.array(EventDto), nextCursor: z.string().nullable() }), ...problems(400, 401, 403) } },
-  }, async (request) => {
-    const q = request.query;
-    const cursor = decodeCursor(q.cursor);
-    if (cursor !== undefined && !/^\d{1,19}$/.test(cursor)) {
-      throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', { errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }] });
-    }
-    const where: Prisma.AuditEventWhereInput = {
-      ...(q.patientId ? { patientId: q.patientId } : {}),
-      ...(q.actorId ? { actorId: q.actorId } : {}),
-      ...(q.from || q.to ? { at: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lt: new Date(q.to) } : {}) } } : {}),
-      ...(cursor ? { id: { lt: BigInt(cursor) } } : {}),
-    };
-    const rows = await db.prisma.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: q.limit + 1 });
-    const page = rows.slice(0, q.limit);
-    // Reading the trail is itself a read of patient data when it is filtered to a patient.
-    await writeAudit(db.prisma, ctxOf(request), { action: 'audit.read', entityType: 'audit_event', patientId: q.patientId ?? null, after: { filters: { patientId: q.patientId, actorId: q.actorId, from: q.from, to: q.to } } });
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({ ...r, id: r.id.toString(), at: r.at.toISOString(), before: r.before ?? null, after: r.after ?? null })),
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.id.toString()) : null,
-    };
-  });
+  app.get(
+    '/audit-events',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Who read or changed what, newest first',
+        querystring: Query,
+        response: { 200: z.object({ items: z.array(EventDto), nextCursor: z.string().nullable() }), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const cursor = decodeCursor(q.cursor);
+      if (cursor !== undefined && !/^\d{1,19}$/.test(cursor)) {
+        throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', {
+          errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }],
+        });
+      }
+      const where: Prisma.AuditEventWhereInput = {
+        ...(q.patientId ? { patientId: q.patientId } : {}),
+        ...(q.actorId ? { actorId: q.actorId } : {}),
+        ...(q.from || q.to ? { at: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lt: new Date(q.to) } : {}) } } : {}),
+        ...(cursor ? { id: { lt: BigInt(cursor) } } : {}),
+      };
+      const rows = await db.prisma.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: q.limit + 1 });
+      const page = rows.slice(0, q.limit);
+      // Reading the trail is itself a read of patient data when it is filtered to a patient.
+      await writeAudit(db.prisma, ctxOf(request), {
+        action: 'audit.read',
+        entityType: 'audit_event',
+        patientId: q.patientId ?? null,
+        after: { filters: { patientId: q.patientId, actorId: q.actorId, from: q.from, to: q.to } },
+      });
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => ({ ...r, id: r.id.toString(), at: r.at.toISOString(), before: r.before ?? null, after: r.after ?? null })),
+        nextCursor: rows.length > q.limit && last ? encodeCursor(last.id.toString()) : null,
+      };
+    },
+  );
 };

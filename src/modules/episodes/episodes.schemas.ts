@@ -7,7 +7,10 @@ export const SEVERITIES = ['mild', 'moderate', 'severe'] as const;
 export const SIGNS = ['numbness', 'tingling', 'weakness', 'reflex_loss', 'bowel_bladder'] as const;
 
 const uniqueList = <T extends z.ZodType>(item: T) =>
-  z.array(item).max(10).refine((a) => new Set(a).size === a.length, 'must not repeat a value');
+  z
+    .array(item)
+    .max(10)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
 
 export const CreateEpisodeBody = z
   .strictObject({
@@ -19,7 +22,14 @@ export const CreateEpisodeBody = z
     neurologicalSigns: uniqueList(z.enum(SIGNS)).default([]),
   })
   .meta({
-    example: { region: 'lumbar', diagnosis: 'L5 radiculopathy', conservativeCareStartedOn: '2027-01-04', therapies: ['medication', 'physical_therapy'], severity: 'moderate', neurologicalSigns: [] },
+    example: {
+      region: 'lumbar',
+      diagnosis: 'L5 radiculopathy',
+      conservativeCareStartedOn: '2027-01-04',
+      therapies: ['medication', 'physical_therapy'],
+      severity: 'moderate',
+      neurologicalSigns: [],
+    },
   });
 
 export const UpdateEpisodeBody = z

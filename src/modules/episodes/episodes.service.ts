@@ -83,11 +83,21 @@ export class EpisodesService {
       if (body.severity !== undefined) data.severity = body.severity;
       if (body.neurologicalSigns !== undefined) data.neurologicalSigns = body.neurologicalSigns;
       const exemptionChanged = body.severity !== undefined || body.neurologicalSigns !== undefined;
-      const nowExempt = hasR1Exemption({ severity: body.severity ?? before.severity, neurologicalSigns: body.neurologicalSigns ?? before.neurologicalSigns });
+      const nowExempt = hasR1Exemption({
+        severity: body.severity ?? before.severity,
+        neurologicalSigns: body.neurologicalSigns ?? before.neurologicalSigns,
+      });
       if (exemptionChanged && nowExempt) Object.assign(data, this.exemptionStamp(ctx));
       const row = await tx.episode.update({ where: { id }, data, select: episodeSelect });
       const dto = toEpisodeDto(row);
-      await writeAudit(tx, ctx, { action: 'episode.update', entityType: 'episode', entityId: id, patientId: row.patientId, before: toEpisodeDto(before), after: dto });
+      await writeAudit(tx, ctx, {
+        action: 'episode.update',
+        entityType: 'episode',
+        entityId: id,
+        patientId: row.patientId,
+        before: toEpisodeDto(before),
+        after: dto,
+      });
       return dto;
     });
   }
@@ -101,15 +111,29 @@ export class EpisodesService {
       await lockPatient(tx, found.patientId);
       const before = await tx.episode.findUniqueOrThrow({ where: { id }, select: episodeSelect });
       if (before.status !== 'open') throw new AppError('EPISODE.CLOSED', 'The episode is already closed');
-      const row = await tx.episode.update({ where: { id }, data: { status: 'closed', closedReason: reason, closedAt: now }, select: episodeSelect });
-      const future = await tx.injection.findMany({ where: { episodeId: id, status: 'scheduled', scheduledAt: { gt: now } }, select: injectionSelect });
+      const row = await tx.episode.update({
+        where: { id },
+        data: { status: 'closed', closedReason: reason, closedAt: now },
+        select: episodeSelect,
+      });
+      const future = await tx.injection.findMany({
+        where: { episodeId: id, status: 'scheduled', scheduledAt: { gt: now } },
+        select: injectionSelect,
+      });
       const cancelReason = `Episode closed: ${reason}`.slice(0, 500);
       if (future.length) {
         await tx.injection.updateMany({ where: { id: { in: future.map((i) => i.id) } }, data: { status: 'cancelled', cancelReason } });
       }
       const dto = toEpisodeDto(row);
       await writeAudit(tx, ctx, [
-        { action: 'episode.close', entityType: 'episode', entityId: id, patientId: row.patientId, before: toEpisodeDto(before), after: dto },
+        {
+          action: 'episode.close',
+          entityType: 'episode',
+          entityId: id,
+          patientId: row.patientId,
+          before: toEpisodeDto(before),
+          after: dto,
+        },
         ...future.map((i) => ({
           action: 'injection.cancel',
           entityType: 'injection',

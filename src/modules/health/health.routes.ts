@@ -6,7 +6,9 @@ import { sendProblem } from '../../plugins/errors.plugin.ts';
 const READY_TIMEOUT_MS = 2_000;
 
 export const healthRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
-  app.get('/healthz', { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get('/healthz', { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }));
 
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     try {

@@ -21,14 +21,21 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     return result;
   } catch (err) {
     // A connection that cannot even roll back is broken: destroy it rather than return it to the pool.
-    await client.query('ROLLBACK').then(() => client.release(), (e: Error) => client.release(e));
+    await client.query('ROLLBACK').then(
+      () => client.release(),
+      (e: Error) => client.release(e),
+    );
     throw err;
   }
 }
 
 /** Serialises every booking change for one patient across instances: the row lock is the queue. */
 export async function lockPatientRow(client: pg.PoolClient, patientId: string): Promise<boolean> {
-  const { rowCount } = await client.query({ name: 'book-lock', text: 'SELECT id FROM patients WHERE id = $1::uuid FOR UPDATE', values: [patientId] });
+  const { rowCount } = await client.query({
+    name: 'book-lock',
+    text: 'SELECT id FROM patients WHERE id = $1::uuid FOR UPDATE',
+    values: [patientId],
+  });
   return rowCount === 1;
 }
 
@@ -63,16 +70,48 @@ export interface NewBooking {
 
 /** Inserts the injection and its audit row in one statement; the row is built here (id and timestamps
  * client-side, as Prisma did) so the audit row can carry the answer's DTO. */
-export async function insertBooking(client: pg.PoolClient, ctx: RequestContext, b: NewBooking, now: Date, toDto: (r: InjectionRow) => unknown): Promise<InjectionRow> {
+export async function insertBooking(
+  client: pg.PoolClient,
+  ctx: RequestContext,
+  b: NewBooking,
+  now: Date,
+  toDto: (r: InjectionRow) => unknown,
+): Promise<InjectionRow> {
   const row: InjectionRow = {
-    id: randomUUID(), patientId: b.patientId, episodeId: b.episodeId, scheduledAt: b.scheduledAt, localDate: isoToDate(b.localDate),
-    level: b.level, approach: b.approach, side: b.side, status: 'scheduled', performedAt: null, cancelReason: null,
-    painBefore: null, painAfter: null, percentImprovement: null, assessedOn: null, createdAt: now, updatedAt: now,
+    id: randomUUID(),
+    patientId: b.patientId,
+    episodeId: b.episodeId,
+    scheduledAt: b.scheduledAt,
+    localDate: isoToDate(b.localDate),
+    level: b.level,
+    approach: b.approach,
+    side: b.side,
+    status: 'scheduled',
+    performedAt: null,
+    cancelReason: null,
+    painBefore: null,
+    painAfter: null,
+    percentImprovement: null,
+    assessedOn: null,
+    createdAt: now,
+    updatedAt: now,
   };
   await client.query({
     name: 'book-insert',
     text: INSERT_BOOKING_SQL,
-    values: [JSON.stringify(toDto(row)), ...auditActorValues(ctx), row.id, b.patientId, b.episodeId, b.scheduledAt, b.localDate, b.level, b.approach, b.side, now],
+    values: [
+      JSON.stringify(toDto(row)),
+      ...auditActorValues(ctx),
+      row.id,
+      b.patientId,
+      b.episodeId,
+      b.scheduledAt,
+      b.localDate,
+      b.level,
+      b.approach,
+      b.side,
+      now,
+    ],
   });
   return row;
 }

@@ -19,11 +19,7 @@
 import type { EpisodeFacts, InjectionStatus, IsoDate } from './injection.rules.ts';
 
 export type ClinicalFlag =
-  | 'SECOND_INJECTION_SUGGESTED'
-  | 'ADDITIONAL_INJECTION_CONSULT'
-  | 'ANNUAL_LIMIT'
-  | 'SURGICAL_REVIEW'
-  | 'URGENT_SURGICAL_REVIEW';
+  'SECOND_INJECTION_SUGGESTED' | 'ADDITIONAL_INJECTION_CONSULT' | 'ANNUAL_LIMIT' | 'SURGICAL_REVIEW' | 'URGENT_SURGICAL_REVIEW';
 export type Region = 'lumbar' | 'cervical' | 'thoracic';
 
 export interface FlagInjection {
@@ -64,8 +60,7 @@ const epochDay = (d: IsoDate): number => {
 };
 const daysBetween = (from: IsoDate, to: IsoDate): number => epochDay(to) - epochDay(from);
 
-const byDate = (a: FlagInjection, b: FlagInjection): number =>
-  a.localDate < b.localDate ? -1 : a.localDate > b.localDate ? 1 : 0;
+const byDate = (a: FlagInjection, b: FlagInjection): number => (a.localDate < b.localDate ? -1 : a.localDate > b.localDate ? 1 : 0);
 
 function urgentSurgicalReview(episode: EpisodeFacts): FlagResult | null {
   const red = episode.neurologicalSigns.filter((s) => s === 'weakness' || s === 'bowel_bladder');

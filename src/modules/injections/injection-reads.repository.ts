@@ -34,7 +34,11 @@ export type EligibilityFacts = RuleFacts;
 
 /** The open episode and every injection of the patient, auditing the read; null when no such patient. */
 export async function eligibilityFacts(pool: pg.Pool, ctx: RequestContext, patientId: string): Promise<EligibilityFacts | null> {
-  const { rows } = await pool.query<RuleFactsRow>({ name: 'hot-eligibility', text: ELIGIBILITY_SQL, values: [patientId, ...auditActorValues(ctx)] });
+  const { rows } = await pool.query<RuleFactsRow>({
+    name: 'hot-eligibility',
+    text: ELIGIBILITY_SQL,
+    values: [patientId, ...auditActorValues(ctx)],
+  });
   // No row at all: no such patient (a patient without episode or injections still yields one row).
   return rows.length === 0 ? null : ruleFactsFromRows(rows);
 }
@@ -46,10 +50,20 @@ export const HISTORY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uu
    ORDER BY i."localDate", i."scheduledAt"`;
 
 /** The patient's injections oldest first with their episode's region, auditing the read; null when no such patient. */
-export async function historyRows(pool: pg.Pool, ctx: RequestContext, patientId: string): Promise<(InjectionRow & { region: string })[] | null> {
-  const { rows } = await pool.query<(InjectionTextRow & { region: string }) | { id: null }>({ name: 'hot-history', text: HISTORY_SQL, values: [patientId, ...auditActorValues(ctx)] });
+export async function historyRows(
+  pool: pg.Pool,
+  ctx: RequestContext,
+  patientId: string,
+): Promise<(InjectionRow & { region: string })[] | null> {
+  const { rows } = await pool.query<(InjectionTextRow & { region: string }) | { id: null }>({
+    name: 'hot-history',
+    text: HISTORY_SQL,
+    values: [patientId, ...auditActorValues(ctx)],
+  });
   if (rows.length === 0) return null;
-  return rows.filter((r): r is InjectionTextRow & { region: string } => r.id !== null).map((r) => ({ ...toInjectionRow(r), region: r.region }));
+  return rows
+    .filter((r): r is InjectionTextRow & { region: string } => r.id !== null)
+    .map((r) => ({ ...toInjectionRow(r), region: r.region }));
 }
 
 export const SCHEDULE_SQL = `WITH r AS (
@@ -67,5 +81,8 @@ export async function scheduleRows(pool: pg.Pool, ctx: RequestContext, date: str
     text: SCHEDULE_SQL,
     values: [date, ...auditActorValues(ctx)],
   });
-  return rows.map((r) => ({ ...toInjectionRow(r), patient: { id: r.patientId, mrn: r.mrn, givenName: r.givenName, familyName: r.familyName } }));
+  return rows.map((r) => ({
+    ...toInjectionRow(r),
+    patient: { id: r.patientId, mrn: r.mrn, givenName: r.givenName, familyName: r.familyName },
+  }));
 }

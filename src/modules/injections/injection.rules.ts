@@ -93,10 +93,7 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
 
 /** The clinic-local calendar date of an instant. A string without an offset is read as clinic time. */
 export function localDateOf(instant: Date | string, zone: string): IsoDate {
-  const dt =
-    typeof instant === 'string'
-      ? DateTime.fromISO(instant, { zone })
-      : DateTime.fromJSDate(instant, { zone });
+  const dt = typeof instant === 'string' ? DateTime.fromISO(instant, { zone }) : DateTime.fromJSDate(instant, { zone });
   if (!dt.isValid) throw new RangeError(`Invalid instant or zone: ${String(instant)} in ${zone}`);
   return dt.toFormat('yyyy-MM-dd');
 }
@@ -146,11 +143,7 @@ function distance(days: number): string {
   return `${days} ${days === 1 ? 'day' : 'days'} away`;
 }
 
-export function checkR2(
-  injections: readonly InjectionFacts[],
-  localDate: IsoDate,
-  excludeInjectionId?: string,
-): Violation | null {
+export function checkR2(injections: readonly InjectionFacts[], localDate: IsoDate, excludeInjectionId?: string): Violation | null {
   const min = RULE_PARAMETERS.minIntervalDays;
   const conflicts = injections
     .filter((i) => isCounted(i.status) && i.id !== excludeInjectionId)

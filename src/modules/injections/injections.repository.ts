@@ -42,7 +42,12 @@ export function toInjectionDto(r: InjectionRow) {
     performedAt: optionalInstant(r.performedAt),
     cancelReason: r.cancelReason,
     outcome: hasOutcome
-      ? { painBefore: r.painBefore!, painAfter: r.painAfter!, percentImprovement: r.percentImprovement!, assessedOn: optionalDate(r.assessedOn)! }
+      ? {
+          painBefore: r.painBefore!,
+          painAfter: r.painAfter!,
+          percentImprovement: r.percentImprovement!,
+          assessedOn: optionalDate(r.assessedOn)!,
+        }
       : null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),

@@ -23,7 +23,14 @@ export const BookInjectionBody = z
     side: z.enum(SIDES),
   })
   .meta({
-    example: { patientId: '6f1c…', episodeId: '0b7e…', scheduledAt: '2027-02-15T09:00:00-05:00', level: 'L4-L5', approach: 'transforaminal', side: 'left' },
+    example: {
+      patientId: '6f1c…',
+      episodeId: '0b7e…',
+      scheduledAt: '2027-02-15T09:00:00-05:00',
+      level: 'L4-L5',
+      approach: 'transforaminal',
+      side: 'left',
+    },
   });
 
 export const RescheduleBody = z.strictObject({ scheduledAt: Instant });

@@ -55,38 +55,60 @@ export class InjectionsService {
 
   /** Runs a booking change; a concurrent booking that slipped past the code check is refused by the
    * exclusion constraint and re-evaluated against fresh data so the answer still names the rule. */
-  private async guarded<T>(target: { patientId: string; episodeId: string; localDate: string; excludeId?: string }, work: (tx: Tx) => Promise<T>): Promise<T> {
+  private async guarded<T>(
+    target: { patientId: string; episodeId: string; localDate: string; excludeId?: string },
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
     return this.onExclusion(target, () => this.deps.db.prisma.$transaction(work, { timeout: 15_000, maxWait: 5_000 }));
   }
 
-  private async onExclusion<T>(target: { patientId: string; episodeId: string; localDate: string; excludeId?: string }, run: () => Promise<T>): Promise<T> {
+  private async onExclusion<T>(
+    target: { patientId: string; episodeId: string; localDate: string; excludeId?: string },
+    run: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await run();
     } catch (err) {
       if (!isExclusionViolation(err)) throw err;
       const violations = await this.deps.db.prisma.$transaction((tx) => this.violations(tx, target));
       const r2 = violations.filter((v) => v.rule === 'R2_INJECTION_INTERVAL');
-      throw violationError(r2.length ? r2 : [{
-        rule: 'R2_INJECTION_INTERVAL',
-        message: 'Another injection for this patient was booked within 14 days at the same moment; injections must be at least 14 days apart.',
-        earliestEligibleDate: null,
-        until: null,
-      }]);
+      throw violationError(
+        r2.length
+          ? r2
+          : [
+              {
+                rule: 'R2_INJECTION_INTERVAL',
+                message:
+                  'Another injection for this patient was booked within 14 days at the same moment; injections must be at least 14 days apart.',
+                earliestEligibleDate: null,
+                until: null,
+              },
+            ],
+      );
     }
   }
 
-  private async violations(tx: Tx, t: { patientId: string; episodeId: string; localDate: string; excludeId?: string }): Promise<Violation[]> {
+  private async violations(
+    tx: Tx,
+    t: { patientId: string; episodeId: string; localDate: string; excludeId?: string },
+  ): Promise<Violation[]> {
     const episodeRow = await tx.episode.findUnique({ where: { id: t.episodeId }, select: episodeSelect });
     const injections = await patientInjectionFacts(tx, t.patientId);
     return this.judge(t, episodeRow ? toEpisodeFacts(episodeRow) : null, injections);
   }
 
-  private judge(t: { patientId: string; episodeId: string; localDate: string; excludeId?: string }, episode: EpisodeFacts | null, injections: InjectionFacts[]): Violation[] {
+  private judge(
+    t: { patientId: string; episodeId: string; localDate: string; excludeId?: string },
+    episode: EpisodeFacts | null,
+    injections: InjectionFacts[],
+  ): Violation[] {
     const found = evaluateBooking({ patientId: t.patientId, episode, injections, localDate: t.localDate, excludeInjectionId: t.excludeId });
     // The rules word a missing episode as "the patient has none" (right for eligibility); here the
     // client named an episode id that does not exist, and the patient may well have an open one.
     if (episode) return found;
-    return found.map((v) => (v.rule === 'R3_EPISODE' ? { ...v, message: `Episode ${t.episodeId} does not exist; book against the patient's open episode.` } : v));
+    return found.map((v) =>
+      v.rule === 'R3_EPISODE' ? { ...v, message: `Episode ${t.episodeId} does not exist; book against the patient's open episode.` } : v,
+    );
   }
 
   private async checkRules(tx: Tx, t: { patientId: string; episodeId: string; localDate: string; excludeId?: string }): Promise<void> {
@@ -99,26 +121,40 @@ export class InjectionsService {
     const target = { patientId: body.patientId, episodeId: body.episodeId, localDate };
     const refusal = { action: 'injection.book.refused', entityId: null, patientId: body.patientId, attempted: { ...body, localDate } };
     // The hottest write: the same transaction on raw pg prepared statements (booking.repository.ts).
-    return this.auditRefusal(ctx, refusal, () => this.onExclusion(target, () => inTransaction(this.deps.db.pool, async (client) => {
-      if (!(await lockPatientRow(client, body.patientId))) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
-      const facts = await bookingFacts(client, body.patientId, body.episodeId);
-      const violations = this.judge(target, facts.episode, facts.injections);
-      if (violations.length) throw violationError(violations);
-      const booking = { ...body, scheduledAt: new Date(body.scheduledAt), localDate };
-      const row = await insertBooking(client, ctx, booking, new Date(), toInjectionDto);
-      await linkResourcePg(client, ctx, 'injection', row.id);
-      return toInjectionDto(row);
-    })));
+    return this.auditRefusal(ctx, refusal, () =>
+      this.onExclusion(target, () =>
+        inTransaction(this.deps.db.pool, async (client) => {
+          if (!(await lockPatientRow(client, body.patientId))) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
+          const facts = await bookingFacts(client, body.patientId, body.episodeId);
+          const violations = this.judge(target, facts.episode, facts.injections);
+          if (violations.length) throw violationError(violations);
+          const booking = { ...body, scheduledAt: new Date(body.scheduledAt), localDate };
+          const row = await insertBooking(client, ctx, booking, new Date(), toInjectionDto);
+          await linkResourcePg(client, ctx, 'injection', row.id);
+          return toInjectionDto(row);
+        }),
+      ),
+    );
   }
 
   /** A change refused by R1-R3 is audited as an attempt, outside the transaction that rolled back. */
-  private async auditRefusal<T>(ctx: RequestContext, refusal: { action: string; entityId: string | null; patientId: string; attempted: unknown }, run: () => Promise<T>): Promise<T> {
+  private async auditRefusal<T>(
+    ctx: RequestContext,
+    refusal: { action: string; entityId: string | null; patientId: string; attempted: unknown },
+    run: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await run();
     } catch (err) {
       const violations = err instanceof AppError ? err.extensions.violations : undefined;
       if (Array.isArray(violations)) {
-        await writeAudit(this.deps.db.prisma, ctx, { action: refusal.action, entityType: 'injection', entityId: refusal.entityId, patientId: refusal.patientId, after: { attempted: refusal.attempted, violations } });
+        await writeAudit(this.deps.db.prisma, ctx, {
+          action: refusal.action,
+          entityType: 'injection',
+          entityId: refusal.entityId,
+          patientId: refusal.patientId,
+          after: { attempted: refusal.attempted, violations },
+        });
       }
       throw err;
     }
@@ -141,27 +177,53 @@ export class InjectionsService {
     const current = await this.deps.db.prisma.injection.findUnique({ where: { id }, select: { patientId: true, episodeId: true } });
     if (!current) throw new AppError('INJECTION.NOT_FOUND', 'Injection not found');
     const target = { patientId: current.patientId, episodeId: current.episodeId, localDate, excludeId: id };
-    const refusal = { action: 'injection.reschedule.refused', entityId: id, patientId: current.patientId, attempted: { scheduledAt, localDate } };
-    return this.auditRefusal(ctx, refusal, () => this.guarded(target, async (tx) => {
-      const before = await this.loadForChange(tx, id, 'reschedule');
-      await this.checkRules(tx, target);
-      const row = await tx.injection.update({
-        where: { id },
-        data: { scheduledAt: new Date(scheduledAt), localDate: isoToDate(localDate) },
-        select: injectionSelect,
-      });
-      const dto = toInjectionDto(row);
-      await writeAudit(tx, ctx, { action: 'injection.reschedule', entityType: 'injection', entityId: id, patientId: row.patientId, before: toInjectionDto(before), after: dto });
-      return dto;
-    }));
+    const refusal = {
+      action: 'injection.reschedule.refused',
+      entityId: id,
+      patientId: current.patientId,
+      attempted: { scheduledAt, localDate },
+    };
+    return this.auditRefusal(ctx, refusal, () =>
+      this.guarded(target, async (tx) => {
+        const before = await this.loadForChange(tx, id, 'reschedule');
+        await this.checkRules(tx, target);
+        const row = await tx.injection.update({
+          where: { id },
+          data: { scheduledAt: new Date(scheduledAt), localDate: isoToDate(localDate) },
+          select: injectionSelect,
+        });
+        const dto = toInjectionDto(row);
+        await writeAudit(tx, ctx, {
+          action: 'injection.reschedule',
+          entityType: 'injection',
+          entityId: id,
+          patientId: row.patientId,
+          before: toInjectionDto(before),
+          after: dto,
+        });
+        return dto;
+      }),
+    );
   }
 
-  private async statusChange(ctx: RequestContext, id: string, transition: Transition, data: (before: { scheduledAt: Date; localDate: Date }) => Record<string, unknown>): Promise<InjectionDtoT> {
+  private async statusChange(
+    ctx: RequestContext,
+    id: string,
+    transition: Transition,
+    data: (before: { scheduledAt: Date; localDate: Date }) => Record<string, unknown>,
+  ): Promise<InjectionDtoT> {
     return this.deps.db.prisma.$transaction(async (tx) => {
       const before = await this.loadForChange(tx, id, transition);
       const row = await tx.injection.update({ where: { id }, data: data(before), select: injectionSelect });
       const dto = toInjectionDto(row);
-      await writeAudit(tx, ctx, { action: `injection.${transition}`, entityType: 'injection', entityId: id, patientId: row.patientId, before: toInjectionDto(before), after: dto });
+      await writeAudit(tx, ctx, {
+        action: `injection.${transition}`,
+        entityType: 'injection',
+        entityId: id,
+        patientId: row.patientId,
+        before: toInjectionDto(before),
+        after: dto,
+      });
       return dto;
     });
   }
@@ -188,20 +250,38 @@ export class InjectionsService {
         errors: [{ path: 'body.performedAt', message: 'must not be in the future' }],
       });
     }
-    return this.statusChange(ctx, id, 'complete', () => ({ status: 'completed', performedAt: at, performedById: ctx.actor.id, performedByName: ctx.actor.name }));
+    return this.statusChange(ctx, id, 'complete', () => ({
+      status: 'completed',
+      performedAt: at,
+      performedById: ctx.actor.id,
+      performedByName: ctx.actor.name,
+    }));
   }
 
-  recordOutcome(ctx: RequestContext, id: string, o: { painBefore: number; painAfter: number; percentImprovement?: number | undefined; assessedOn: string }) {
+  recordOutcome(
+    ctx: RequestContext,
+    id: string,
+    o: { painBefore: number; painAfter: number; percentImprovement?: number | undefined; assessedOn: string },
+  ) {
     const today = todayIn(this.zone, this.deps.clock());
     if (o.assessedOn > today) {
-      throw new AppError('REQUEST.VALIDATION', 'assessedOn must not be in the future', { errors: [{ path: 'body.assessedOn', message: 'must not be in the future' }] });
+      throw new AppError('REQUEST.VALIDATION', 'assessedOn must not be in the future', {
+        errors: [{ path: 'body.assessedOn', message: 'must not be in the future' }],
+      });
     }
     const derived = o.painBefore > 0 ? Math.max(0, Math.round(((o.painBefore - o.painAfter) / o.painBefore) * 100)) : 0;
     return this.statusChange(ctx, id, 'outcome', (before) => {
       if (o.assessedOn < before.localDate.toISOString().slice(0, 10)) {
-        throw new AppError('REQUEST.VALIDATION', 'assessedOn must not be before the injection date', { errors: [{ path: 'body.assessedOn', message: 'must not be before the injection date' }] });
+        throw new AppError('REQUEST.VALIDATION', 'assessedOn must not be before the injection date', {
+          errors: [{ path: 'body.assessedOn', message: 'must not be before the injection date' }],
+        });
       }
-      return { painBefore: o.painBefore, painAfter: o.painAfter, percentImprovement: o.percentImprovement ?? derived, assessedOn: isoToDate(o.assessedOn) };
+      return {
+        painBefore: o.painBefore,
+        painAfter: o.painAfter,
+        percentImprovement: o.percentImprovement ?? derived,
+        assessedOn: isoToDate(o.assessedOn),
+      };
     });
   }
 }

@@ -25,9 +25,27 @@ export const PATIENT_DETAIL_SQL = `WITH p AS (SELECT * FROM patients WHERE id = 
    ORDER BY i."scheduledAt"`;
 
 interface DetailRow extends InjectionTextRow {
-  pId: string; pMrn: string; pGiven: string; pFamily: string; pBirth: string; pPhone: string | null; pEmail: string | null; pCreated: Date; pUpdated: Date;
-  eId: string | null; eRegion: EpisodeRow['region']; eDiagnosis: string; eStarted: string; eTherapies: EpisodeRow['therapies']; eSeverity: EpisodeRow['severity'];
-  eSigns: EpisodeRow['neurologicalSigns']; eStatus: EpisodeRow['status']; eClosedReason: string | null; eClosedAt: Date | null; eCreated: Date; eUpdated: Date;
+  pId: string;
+  pMrn: string;
+  pGiven: string;
+  pFamily: string;
+  pBirth: string;
+  pPhone: string | null;
+  pEmail: string | null;
+  pCreated: Date;
+  pUpdated: Date;
+  eId: string | null;
+  eRegion: EpisodeRow['region'];
+  eDiagnosis: string;
+  eStarted: string;
+  eTherapies: EpisodeRow['therapies'];
+  eSeverity: EpisodeRow['severity'];
+  eSigns: EpisodeRow['neurologicalSigns'];
+  eStatus: EpisodeRow['status'];
+  eClosedReason: string | null;
+  eClosedAt: Date | null;
+  eCreated: Date;
+  eUpdated: Date;
   region: EpisodeRow['region'];
 }
 
@@ -39,18 +57,42 @@ export interface PatientDetailRows {
 }
 
 export async function patientDetailRows(pool: pg.Pool, ctx: RequestContext, id: string): Promise<PatientDetailRows | null> {
-  const { rows } = await pool.query<DetailRow>({ name: 'hot-patient-detail', text: PATIENT_DETAIL_SQL, values: [id, ...auditActorValues(ctx)] });
+  const { rows } = await pool.query<DetailRow>({
+    name: 'hot-patient-detail',
+    text: PATIENT_DETAIL_SQL,
+    values: [id, ...auditActorValues(ctx)],
+  });
   const r = rows[0];
   if (!r) return null;
   const patient: PatientRow = {
-    id: r.pId, mrn: r.pMrn, givenName: r.pGiven, familyName: r.pFamily, birthDate: isoToDate(r.pBirth),
-    phone: r.pPhone, email: r.pEmail, createdAt: r.pCreated, updatedAt: r.pUpdated,
+    id: r.pId,
+    mrn: r.pMrn,
+    givenName: r.pGiven,
+    familyName: r.pFamily,
+    birthDate: isoToDate(r.pBirth),
+    phone: r.pPhone,
+    email: r.pEmail,
+    createdAt: r.pCreated,
+    updatedAt: r.pUpdated,
   };
-  const openEpisode: EpisodeRow | null = r.eId === null ? null : {
-    id: r.eId, patientId: r.pId, region: r.eRegion, diagnosis: r.eDiagnosis, conservativeCareStartedOn: isoToDate(r.eStarted),
-    therapies: r.eTherapies, severity: r.eSeverity, neurologicalSigns: r.eSigns, status: r.eStatus, closedReason: r.eClosedReason,
-    closedAt: r.eClosedAt, createdAt: r.eCreated, updatedAt: r.eUpdated,
-  };
+  const openEpisode: EpisodeRow | null =
+    r.eId === null
+      ? null
+      : {
+          id: r.eId,
+          patientId: r.pId,
+          region: r.eRegion,
+          diagnosis: r.eDiagnosis,
+          conservativeCareStartedOn: isoToDate(r.eStarted),
+          therapies: r.eTherapies,
+          severity: r.eSeverity,
+          neurologicalSigns: r.eSigns,
+          status: r.eStatus,
+          closedReason: r.eClosedReason,
+          closedAt: r.eClosedAt,
+          createdAt: r.eCreated,
+          updatedAt: r.eUpdated,
+        };
   const injections = rows.filter((x) => x.id !== null).map((x) => ({ ...toInjectionRow(x), episode: { region: x.region } }));
   return { patient, openEpisode, injections };
 }

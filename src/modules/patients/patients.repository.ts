@@ -34,14 +34,15 @@ const literal = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** `q` matches an MRN prefix, or every word matches the start of the given or family name. */
 export function searchWhere(q: string | undefined): Prisma.PatientWhereInput {
-  const words = (q ?? '').split(/[\s,]+/).filter(Boolean).slice(0, 4).map(literal);
+  const words = (q ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .slice(0, 4)
+    .map(literal);
   if (words.length === 0) return {};
   const byName: Prisma.PatientWhereInput = {
     AND: words.map((w) => ({
-      OR: [
-        { familyName: { startsWith: w, mode: 'insensitive' as const } },
-        { givenName: { startsWith: w, mode: 'insensitive' as const } },
-      ],
+      OR: [{ familyName: { startsWith: w, mode: 'insensitive' as const } }, { givenName: { startsWith: w, mode: 'insensitive' as const } }],
     })),
   };
   return { OR: [{ mrn: { startsWith: literal(q!.trim()), mode: 'insensitive' as const } }, byName] };

@@ -4,7 +4,10 @@ import { EpisodeDto } from '../episodes/episodes.schemas.ts';
 import { InjectionDto } from '../injections/injections.schemas.ts';
 
 const Name = z.string().trim().min(1, 'must not be empty').max(100);
-const Phone = z.string().trim().regex(/^\+?[0-9 ()./-]{3,40}$/, 'must be a phone number');
+const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()./-]{3,40}$/, 'must be a phone number');
 const Email = z.email({ message: 'must be an email address' }).max(254);
 export const Mrn = z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or hyphens');
 

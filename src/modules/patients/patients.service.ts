@@ -25,7 +25,9 @@ export class PatientsService {
 
   private assertBirthDate(birthDate: string | undefined) {
     if (birthDate && birthDate > todayIn(this.deps.config.clinicTimeZone, this.deps.clock())) {
-      throw new AppError('REQUEST.VALIDATION', 'birthDate must not be in the future', { errors: [{ path: 'body.birthDate', message: 'must not be in the future' }] });
+      throw new AppError('REQUEST.VALIDATION', 'birthDate must not be in the future', {
+        errors: [{ path: 'body.birthDate', message: 'must not be in the future' }],
+      });
     }
   }
 
@@ -34,7 +36,14 @@ export class PatientsService {
     try {
       return await this.deps.db.prisma.$transaction(async (tx) => {
         const row = await tx.patient.create({
-          data: { mrn: body.mrn, givenName: body.givenName, familyName: body.familyName, birthDate: isoToDate(body.birthDate), phone: body.phone ?? null, email: body.email ?? null },
+          data: {
+            mrn: body.mrn,
+            givenName: body.givenName,
+            familyName: body.familyName,
+            birthDate: isoToDate(body.birthDate),
+            phone: body.phone ?? null,
+            email: body.email ?? null,
+          },
           select: patientSelect,
         });
         const dto = toPatientDto(row);
@@ -61,7 +70,14 @@ export class PatientsService {
       if (body.email !== undefined) data.email = body.email;
       const row = await tx.patient.update({ where: { id }, data, select: patientSelect });
       const dto = toPatientDto(row);
-      await writeAudit(tx, ctx, { action: 'patient.update', entityType: 'patient', entityId: id, patientId: id, before: toPatientDto(before), after: dto });
+      await writeAudit(tx, ctx, {
+        action: 'patient.update',
+        entityType: 'patient',
+        entityId: id,
+        patientId: id,
+        before: toPatientDto(before),
+        after: dto,
+      });
       return dto;
     });
   }
@@ -69,7 +85,9 @@ export class PatientsService {
   async list(ctx: RequestContext, q: string | undefined, limit: number, cursor: string | undefined) {
     const after = decodeCursor(cursor);
     if (after !== undefined && !/^[0-9a-f-]{36}$/.test(after)) {
-      throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', { errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }] });
+      throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', {
+        errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }],
+      });
     }
     const rows = await this.deps.db.prisma.patient.findMany({
       where: searchWhere(q),
@@ -79,7 +97,11 @@ export class PatientsService {
       select: patientSelect,
     });
     const page = rows.slice(0, limit);
-    await writeAudit(this.deps.db.prisma, ctx, page.map((r) => ({ action: 'patient.list', entityType: 'patient', entityId: r.id, patientId: r.id })));
+    await writeAudit(
+      this.deps.db.prisma,
+      ctx,
+      page.map((r) => ({ action: 'patient.list', entityType: 'patient', entityId: r.id, patientId: r.id })),
+    );
     const last = page[page.length - 1];
     return { items: page.map(toPatientDto), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
   }
@@ -96,7 +118,14 @@ export class PatientsService {
     const next = row.injections.find((i) => i.status === 'scheduled' && i.scheduledAt >= now) ?? null;
     const flags = clinicalFlags({
       openEpisode: openEpisode ? { ...toEpisodeFacts(openEpisode), region: openEpisode.region } : null,
-      injections: row.injections.map((i) => ({ id: i.id, episodeId: i.episodeId, region: i.episode.region, localDate: dateToIso(i.localDate), status: i.status, percentImprovement: i.percentImprovement })),
+      injections: row.injections.map((i) => ({
+        id: i.id,
+        episodeId: i.episodeId,
+        region: i.episode.region,
+        localDate: dateToIso(i.localDate),
+        status: i.status,
+        percentImprovement: i.percentImprovement,
+      })),
       today: todayIn(this.deps.config.clinicTimeZone, now),
     });
     return {

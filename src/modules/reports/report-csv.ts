@@ -11,7 +11,16 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { z } from 'zod';
 import {
-  AbsenceItem, AuditGapItem, ClosedEpisodeItem, DayInjection, ExemptionItem, FlagItem, IntegrityCheck, MissingOutcomeItem, R1ViolationItem, R2PairItem,
+  AbsenceItem,
+  AuditGapItem,
+  ClosedEpisodeItem,
+  DayInjection,
+  ExemptionItem,
+  FlagItem,
+  IntegrityCheck,
+  MissingOutcomeItem,
+  R1ViolationItem,
+  R2PairItem,
   type DailyReportT,
 } from './report.schemas.ts';
 
@@ -28,7 +37,9 @@ export function csvCell(v: unknown): string {
 
 function flatten(o: Record<string, unknown>, prefix = ''): [string, unknown][] {
   return Object.entries(o).flatMap(([k, v]) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? flatten(v as Record<string, unknown>, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, unknown]],
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? flatten(v as Record<string, unknown>, `${prefix}${k}.`)
+      : [[`${prefix}${k}`, v] as [string, unknown]],
   );
 }
 

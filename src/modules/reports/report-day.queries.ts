@@ -82,10 +82,24 @@ export async function dayExemptions(q: Queryable, date: string) {
     [date, RULE_PARAMETERS.conservativeTrialDays, EXEMPTION_WARNING_HOURS],
   );
   return rows as {
-    injectionId: string; mrn: string; episodeId: string; status: DayInjectionRow['status']; localDate: string; conservativeCareStartedOn: string;
-    dayOfTrial: number; severity: string | null; neurologicalSigns: string[]; exemptionRecordedAt: string | null; exemptionRecordedById: string | null;
-    exemptionRecordedByName: string | null; exemptionSource: 'audit_trail' | 'episode' | null; bookedAt: string; bookedByName: string | null;
-    hoursFromExemptionToBooking: number | null; flagged: boolean; flagReason: 'RECORDED_UNDER_24H_BEFORE_BOOKING' | 'NO_RECORD_OF_EXEMPTION' | null;
+    injectionId: string;
+    mrn: string;
+    episodeId: string;
+    status: DayInjectionRow['status'];
+    localDate: string;
+    conservativeCareStartedOn: string;
+    dayOfTrial: number;
+    severity: string | null;
+    neurologicalSigns: string[];
+    exemptionRecordedAt: string | null;
+    exemptionRecordedById: string | null;
+    exemptionRecordedByName: string | null;
+    exemptionSource: 'audit_trail' | 'episode' | null;
+    bookedAt: string;
+    bookedByName: string | null;
+    hoursFromExemptionToBooking: number | null;
+    flagged: boolean;
+    flagReason: 'RECORDED_UNDER_24H_BEFORE_BOOKING' | 'NO_RECORD_OF_EXEMPTION' | null;
   }[];
 }
 
@@ -106,8 +120,14 @@ export async function dayAbsences(q: Queryable, date: string) {
     [date],
   );
   return rows as {
-    injectionId: string; mrn: string; episodeId: string; status: 'cancelled' | 'no_show'; scheduledAt: string;
-    reason: string | null; recordedAt: string | null; recordedByName: string | null;
+    injectionId: string;
+    mrn: string;
+    episodeId: string;
+    status: 'cancelled' | 'no_show';
+    scheduledAt: string;
+    reason: string | null;
+    recordedAt: string | null;
+    recordedByName: string | null;
   }[];
 }
 
@@ -122,6 +142,12 @@ export async function missingOutcomes(q: Queryable, date: string) {
     [date, OUTCOME_DUE_DAYS],
   );
   return rows as {
-    injectionId: string; mrn: string; episodeId: string; localDate: string; performedAt: string | null; performedByName: string | null; daysSinceGiven: number;
+    injectionId: string;
+    mrn: string;
+    episodeId: string;
+    localDate: string;
+    performedAt: string | null;
+    performedByName: string | null;
+    daysSinceGiven: number;
   }[];
 }

@@ -28,7 +28,19 @@ export async function r2IntervalPairs(q: Queryable, limit: number) {
       LIMIT $2`,
     [RULE_PARAMETERS.minIntervalDays, limit],
   );
-  return withTotal(rows as { mrn: string; firstInjectionId: string; firstDate: string; firstStatus: Status; secondInjectionId: string; secondDate: string; secondStatus: Status; daysApart: number; total: number }[]);
+  return withTotal(
+    rows as {
+      mrn: string;
+      firstInjectionId: string;
+      firstDate: string;
+      firstStatus: Status;
+      secondInjectionId: string;
+      secondDate: string;
+      secondStatus: Status;
+      daysApart: number;
+      total: number;
+    }[],
+  );
 }
 
 // An injection dated before day 42 needs the exemption to have been on its episode when it was booked
@@ -55,7 +67,18 @@ export async function r1WithoutExemption(q: Queryable, limit: number) {
       LIMIT $2`,
     [RULE_PARAMETERS.conservativeTrialDays, limit],
   );
-  return withTotal(rows as { injectionId: string; mrn: string; episodeId: string; status: Status; localDate: string; conservativeCareStartedOn: string; dayOfTrial: number; total: number }[]);
+  return withTotal(
+    rows as {
+      injectionId: string;
+      mrn: string;
+      episodeId: string;
+      status: Status;
+      localDate: string;
+      conservativeCareStartedOn: string;
+      dayOfTrial: number;
+      total: number;
+    }[],
+  );
 }
 
 // On a closed episode nothing may still be scheduled (closing cancels future bookings; one left
@@ -81,7 +104,18 @@ export async function closedEpisodeInjections(q: Queryable, zone: string, limit:
       LIMIT $2`,
     [zone, limit],
   );
-  return withTotal(rows as { injectionId: string; mrn: string; episodeId: string; status: Status; localDate: string; episodeClosedOn: string | null; problem: 'SCHEDULED_ON_CLOSED_EPISODE' | 'DATED_AFTER_EPISODE_CLOSED'; total: number }[]);
+  return withTotal(
+    rows as {
+      injectionId: string;
+      mrn: string;
+      episodeId: string;
+      status: Status;
+      localDate: string;
+      episodeClosedOn: string | null;
+      problem: 'SCHEDULED_ON_CLOSED_EPISODE' | 'DATED_AFTER_EPISODE_CLOSED';
+      total: number;
+    }[],
+  );
 }
 
 // Changes without their audit row. Each row's state implies events that must exist: every patient a
@@ -113,7 +147,11 @@ export async function auditGaps(q: Queryable, limit: number) {
   if (count === 0) return { count, items: [] };
   const parts = REQUIRED_EVENTS.flatMap((required, k) => {
     const [entity, action, from] = required;
-    return counts[k] ? [`SELECT '${entity}' AS "entityType", t.id::text AS "entityId", ${from === 'patients' ? 't.id' : 't."patientId"'} AS "patientId", '${action}' AS action, ${k} AS ord ${missing(required)}`] : [];
+    return counts[k]
+      ? [
+          `SELECT '${entity}' AS "entityType", t.id::text AS "entityId", ${from === 'patients' ? 't.id' : 't."patientId"'} AS "patientId", '${action}' AS action, ${k} AS ord ${missing(required)}`,
+        ]
+      : [];
   });
   const { rows } = await q.query(
     `WITH gaps AS MATERIALIZED (${parts.join('\n UNION ALL ')})
@@ -123,5 +161,8 @@ export async function auditGaps(q: Queryable, limit: number) {
       LIMIT $1`,
     [limit],
   );
-  return { count, items: rows as { entityType: 'patient' | 'episode' | 'injection'; entityId: string; mrn: string | null; missingAction: string }[] };
+  return {
+    count,
+    items: rows as { entityType: 'patient' | 'episode' | 'injection'; entityId: string; mrn: string | null; missingAction: string }[],
+  };
 }

@@ -63,9 +63,16 @@ export async function produceReport(db: Database, opts: ProduceOptions, runId?: 
     const files = opts.outDir ? await writeReportFiles(report, opts.outDir) : [];
     const run = await finishRun(db.pool, id, report.totals, report.meta.contentHash);
     // The report lists patients' MRNs: producing it is a read of patient data like any other.
-    await writeAudit(db.prisma, { actor: { id: REPORT_SYSTEM_ACTOR_ID, name: `report-${opts.trigger}`, role: 'admin' }, requestId: `report-run-${id}` }, {
-      action: 'report.generate', entityType: 'report', entityId: opts.date, after: { date: opts.date, runId: id, trigger: opts.trigger, files },
-    });
+    await writeAudit(
+      db.prisma,
+      { actor: { id: REPORT_SYSTEM_ACTOR_ID, name: `report-${opts.trigger}`, role: 'admin' }, requestId: `report-run-${id}` },
+      {
+        action: 'report.generate',
+        entityType: 'report',
+        entityId: opts.date,
+        after: { date: opts.date, runId: id, trigger: opts.trigger, files },
+      },
+    );
     return { run, report, files };
   } catch (err) {
     await failRun(db.pool, id, err instanceof Error ? err.message : String(err)).catch(() => undefined);

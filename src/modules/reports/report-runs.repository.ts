@@ -32,11 +32,17 @@ export async function finishRun(q: Queryable, id: string, totals: ReportTotalsT,
 }
 
 export async function failRun(q: Queryable, id: string, error: string): Promise<void> {
-  await q.query(`UPDATE report_runs SET status = 'failed', "finishedAt" = now(), error = $2 WHERE id = $1::uuid`, [id, error.slice(0, 2000)]);
+  await q.query(`UPDATE report_runs SET status = 'failed', "finishedAt" = now(), error = $2 WHERE id = $1::uuid`, [
+    id,
+    error.slice(0, 2000),
+  ]);
 }
 
 /** Newest first; the cursor is the last row's (startedAt, id). */
-export async function listRuns(q: Queryable, opts: { date?: string | undefined; limit: number; after?: { startedAt: string; id: string } | undefined }): Promise<ReportRunDtoT[]> {
+export async function listRuns(
+  q: Queryable,
+  opts: { date?: string | undefined; limit: number; after?: { startedAt: string; id: string } | undefined },
+): Promise<ReportRunDtoT[]> {
   const { rows } = await q.query<ReportRunDtoT>(
     `SELECT ${RUN_COLUMNS} FROM report_runs
       WHERE ($1::date IS NULL OR "reportDate" = $1::date)
@@ -49,7 +55,10 @@ export async function listRuns(q: Queryable, opts: { date?: string | undefined; 
 }
 
 export async function scheduledRunSucceeded(q: Queryable, date: string): Promise<boolean> {
-  const { rowCount } = await q.query(`SELECT 1 FROM report_runs WHERE "reportDate" = $1::date AND trigger = 'scheduled' AND status = 'succeeded'`, [date]);
+  const { rowCount } = await q.query(
+    `SELECT 1 FROM report_runs WHERE "reportDate" = $1::date AND trigger = 'scheduled' AND status = 'succeeded'`,
+    [date],
+  );
   return (rowCount ?? 0) > 0;
 }
 
@@ -74,6 +83,8 @@ export async function abandonStaleScheduledRuns(q: Queryable, date: string): Pro
 
 /** The first date the scheduler ever produced successfully; null on a new installation. */
 export async function firstScheduledDate(q: Queryable): Promise<string | null> {
-  const { rows } = await q.query<{ d: string | null }>(`SELECT min("reportDate")::text AS d FROM report_runs WHERE trigger = 'scheduled' AND status = 'succeeded'`);
+  const { rows } = await q.query<{ d: string | null }>(
+    `SELECT min("reportDate")::text AS d FROM report_runs WHERE trigger = 'scheduled' AND status = 'succeeded'`,
+  );
   return rows[0]?.d ?? null;
 }

@@ -11,7 +11,13 @@ import type { Database } from '../../db/prisma.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
 import { APP_VERSION } from '../../version.ts';
 import { produceReport } from './report-producer.ts';
-import { abandonStaleScheduledRuns, firstScheduledDate, insertRun, scheduledDatesDone, scheduledRunSucceeded } from './report-runs.repository.ts';
+import {
+  abandonStaleScheduledRuns,
+  firstScheduledDate,
+  insertRun,
+  scheduledDatesDone,
+  scheduledRunSucceeded,
+} from './report-runs.repository.ts';
 import { addDaysIso, datesToProduce, latestDueDate } from './report-schedule.rules.ts';
 
 /** First key of the two-int advisory lock; the second is the report date as a day number. */
@@ -66,7 +72,10 @@ export function createReportScheduler(opts: SchedulerOptions) {
           throw err;
         }
         const { run, files } = await produceReport(db, { date, zone, trigger: 'scheduled', now: clock(), outDir: config.reportDir }, runId);
-        log.info({ date, runId, files, integrityIssues: run.totals?.integrityIssues, differsFromPrevious: run.differsFromPrevious }, 'nightly report produced');
+        log.info(
+          { date, runId, files, integrityIssues: run.totals?.integrityIssues, differsFromPrevious: run.differsFromPrevious },
+          'nightly report produced',
+        );
         return { date, outcome: 'produced', runId };
       } finally {
         await client.query('SELECT pg_advisory_unlock($1, $2)', key).catch(() => {

@@ -123,7 +123,13 @@ export const IntegrityCheck = z.object({
   truncated: z.boolean().describe('true when more items exist than the report lists'),
 });
 
-const countsByStatus = z.object({ scheduled: z.number().int(), completed: z.number().int(), cancelled: z.number().int(), no_show: z.number().int(), total: z.number().int() });
+const countsByStatus = z.object({
+  scheduled: z.number().int(),
+  completed: z.number().int(),
+  cancelled: z.number().int(),
+  no_show: z.number().int(),
+  total: z.number().int(),
+});
 
 export const ReportTotals = z.object({
   injections: countsByStatus,
@@ -133,7 +139,12 @@ export const ReportTotals = z.object({
   missingOutcomes: z.number().int(),
   noShows: z.number().int(),
   cancellations: z.number().int(),
-  flags: z.object({ URGENT_SURGICAL_REVIEW: z.number().int(), SURGICAL_REVIEW: z.number().int(), ANNUAL_LIMIT: z.number().int(), ADDITIONAL_INJECTION_CONSULT: z.number().int() }),
+  flags: z.object({
+    URGENT_SURGICAL_REVIEW: z.number().int(),
+    SURGICAL_REVIEW: z.number().int(),
+    ANNUAL_LIMIT: z.number().int(),
+    ADDITIONAL_INJECTION_CONSULT: z.number().int(),
+  }),
   clinic: z.object({ patients: z.number().int(), openEpisodes: z.number().int(), injections: z.number().int() }),
 });
 
@@ -144,8 +155,16 @@ export const ReportMeta = z.object({
   dayEndsAt: Instant,
   hoursInDay: z.number().describe('23 or 25 on a daylight-saving change'),
   ruleParameters: z.object({ conservativeTrialDays: z.number().int(), minIntervalDays: z.number().int() }),
-  flagParameters: z.object({ meaningfulImprovementPercent: z.number().int(), annualLimit: z.number().int(), annualWindowDays: z.number().int() }),
-  reportParameters: z.object({ exemptionWarningHours: z.number().int(), outcomeDueDays: z.number().int(), integrityItemLimit: z.number().int() }),
+  flagParameters: z.object({
+    meaningfulImprovementPercent: z.number().int(),
+    annualLimit: z.number().int(),
+    annualWindowDays: z.number().int(),
+  }),
+  reportParameters: z.object({
+    exemptionWarningHours: z.number().int(),
+    outcomeDueDays: z.number().int(),
+    integrityItemLimit: z.number().int(),
+  }),
   generatedAt: Instant,
   version: z.string(),
   contentHash: z.string().describe('SHA-256 of the report without generatedAt, version and this hash: equal hashes mean equal content'),

@@ -8,7 +8,14 @@ import type pg from 'pg';
 import { FLAG_PARAMETERS } from '../injections/flags.rules.ts';
 import { RULE_PARAMETERS } from '../injections/injection.rules.ts';
 import { APP_VERSION } from '../../version.ts';
-import { dayAbsences, dayExemptions, dayInjections, EXEMPTION_WARNING_HOURS, missingOutcomes, OUTCOME_DUE_DAYS } from './report-day.queries.ts';
+import {
+  dayAbsences,
+  dayExemptions,
+  dayInjections,
+  EXEMPTION_WARNING_HOURS,
+  missingOutcomes,
+  OUTCOME_DUE_DAYS,
+} from './report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from './report-flags.queries.ts';
 import { auditGaps, closedEpisodeInjections, r1WithoutExemption, r2IntervalPairs } from './report-integrity.queries.ts';
 import { INTEGRITY_CHECKS, REPORT_FLAGS, type DailyReportT, type IntegrityCheckName } from './report.schemas.ts';
@@ -35,16 +42,24 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
 
 /** SHA-256 of the report without the production metadata (generatedAt, version, the hash itself). */
-export function contentHash(report: Omit<DailyReportT, 'meta'> & { meta: Omit<DailyReportT['meta'], 'contentHash'> | DailyReportT['meta'] }): string {
+export function contentHash(
+  report: Omit<DailyReportT, 'meta'> & { meta: Omit<DailyReportT['meta'], 'contentHash'> | DailyReportT['meta'] },
+): string {
   const { generatedAt: _g, version: _v, ...meta } = report.meta as DailyReportT['meta'];
   const { contentHash: _h, ...rest } = meta;
-  return createHash('sha256').update(canonical({ ...report, meta: rest })).digest('hex');
+  return createHash('sha256')
+    .update(canonical({ ...report, meta: rest }))
+    .digest('hex');
 }
 
 async function readSections(client: pg.PoolClient, date: string, zone: string) {
@@ -90,7 +105,10 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
 
   const byStatus = { scheduled: 0, completed: 0, cancelled: 0, no_show: 0, total: s.injections.length };
   for (const i of s.injections) byStatus[i.status] += 1;
-  const flagCounts = Object.fromEntries(REPORT_FLAGS.map((f) => [f, s.flags.filter((x) => x.flag === f).length])) as Record<(typeof REPORT_FLAGS)[number], number>;
+  const flagCounts = Object.fromEntries(REPORT_FLAGS.map((f) => [f, s.flags.filter((x) => x.flag === f).length])) as Record<
+    (typeof REPORT_FLAGS)[number],
+    number
+  >;
   const checks = INTEGRITY_CHECKS.map((check) => {
     const { count, items } = s[check];
     return { check, description: CHECK_DESCRIPTIONS[check], ok: count === 0, count, truncated: items.length < count };
@@ -106,7 +124,11 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
       hoursInDay: dayEnd.diff(dayStart, 'hours').hours,
       ruleParameters: { ...RULE_PARAMETERS },
       flagParameters: { ...FLAG_PARAMETERS },
-      reportParameters: { exemptionWarningHours: EXEMPTION_WARNING_HOURS, outcomeDueDays: OUTCOME_DUE_DAYS, integrityItemLimit: INTEGRITY_ITEM_LIMIT },
+      reportParameters: {
+        exemptionWarningHours: EXEMPTION_WARNING_HOURS,
+        outcomeDueDays: OUTCOME_DUE_DAYS,
+        integrityItemLimit: INTEGRITY_ITEM_LIMIT,
+      },
       generatedAt: opts.now.toISOString(),
       version: APP_VERSION,
     },

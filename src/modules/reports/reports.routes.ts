@@ -31,56 +31,67 @@ export function prefersCsv(accept: string | undefined): boolean {
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f-]{36})$/;
 
 export const reportsRoutes: FastifyPluginAsyncZod<Deps> = async (app, { db, config, clock }) => {
-  app.get('/reports/daily', {
-    schema: {
-      tags: ['reports'],
-      summary: 'The daily audit report for one clinic-local date',
-      description:
-        'JSON by default; `Accept: text/csv` (or `format=csv`) streams the same content as CSV sections: `section,<name>`, a header row, the rows, a blank line. ' +
-        'Covers the date\'s injections, R1 exemptions used (flagged when recorded under 24 h before the booking), integrity checks over all data, overdue outcomes, ' +
-        'no-shows and cancellations, and patients carrying clinical flags. Each read is recorded in the audit trail.',
-      querystring: DailyQuery,
-      response: {
-        200: {
-          description: 'The report',
-          content: {
-            'application/json': { schema: DailyReport },
-            'text/csv': { schema: z.string().describe('CSV sections of the same content (see the description)') },
+  app.get(
+    '/reports/daily',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'The daily audit report for one clinic-local date',
+        description:
+          'JSON by default; `Accept: text/csv` (or `format=csv`) streams the same content as CSV sections: `section,<name>`, a header row, the rows, a blank line. ' +
+          "Covers the date's injections, R1 exemptions used (flagged when recorded under 24 h before the booking), integrity checks over all data, overdue outcomes, " +
+          'no-shows and cancellations, and patients carrying clinical flags. Each read is recorded in the audit trail.',
+        querystring: DailyQuery,
+        response: {
+          200: {
+            description: 'The report',
+            content: {
+              'application/json': { schema: DailyReport },
+              'text/csv': { schema: z.string().describe('CSV sections of the same content (see the description)') },
+            },
           },
+          ...problems(400, 401, 403, 503),
         },
-        ...problems(400, 401, 403, 503),
       },
     },
-  }, async (request, reply) => {
-    const { date, format } = request.query;
-    const csv = format === 'csv' || (format === undefined && prefersCsv(request.headers.accept));
-    const report = await buildDailyReport(db.pool, { date, zone: config.clinicTimeZone, now: clock() });
-    await writeAudit(db.prisma, ctxOf(request), { action: 'report.read', entityType: 'report', entityId: date, after: { date } });
-    reply.header('cache-control', 'no-store');
-    if (!csv) return report;
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${reportFileNames(date).csv}"`)
-      .send(csvStream(report) as unknown as z.infer<typeof DailyReport>);
-  });
-
-  app.get('/reports/runs', {
-    schema: {
-      tags: ['reports'],
-      summary: 'Stored report runs (CLI and nightly), newest first, with status, totals and whether a re-run differed from the previous run',
-      querystring: RunsQuery,
-      response: { 200: RunsPage, ...problems(400, 401, 403) },
+    async (request, reply) => {
+      const { date, format } = request.query;
+      const csv = format === 'csv' || (format === undefined && prefersCsv(request.headers.accept));
+      const report = await buildDailyReport(db.pool, { date, zone: config.clinicTimeZone, now: clock() });
+      await writeAudit(db.prisma, ctxOf(request), { action: 'report.read', entityType: 'report', entityId: date, after: { date } });
+      reply.header('cache-control', 'no-store');
+      if (!csv) return report;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${reportFileNames(date).csv}"`)
+        .send(csvStream(report) as unknown as z.infer<typeof DailyReport>);
     },
-  }, async (request) => {
-    const { date, limit, cursor } = request.query;
-    const raw = decodeCursor(cursor);
-    const m = raw === undefined ? null : CURSOR.exec(raw);
-    if (raw !== undefined && !m) {
-      throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', { errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }] });
-    }
-    const rows = await listRuns(db.pool, { date, limit: limit + 1, after: m ? { startedAt: m[1]!, id: m[2]! } : undefined });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { items: page, nextCursor: rows.length > limit && last ? encodeCursor(`${last.startedAt}|${last.id}`) : null };
-  });
+  );
+
+  app.get(
+    '/reports/runs',
+    {
+      schema: {
+        tags: ['reports'],
+        summary:
+          'Stored report runs (CLI and nightly), newest first, with status, totals and whether a re-run differed from the previous run',
+        querystring: RunsQuery,
+        response: { 200: RunsPage, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { date, limit, cursor } = request.query;
+      const raw = decodeCursor(cursor);
+      const m = raw === undefined ? null : CURSOR.exec(raw);
+      if (raw !== undefined && !m) {
+        throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', {
+          errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }],
+        });
+      }
+      const rows = await listRuns(db.pool, { date, limit: limit + 1, after: m ? { startedAt: m[1]!, id: m[2]! } : undefined });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { items: page, nextCursor: rows.length > limit && last ? encodeCursor(`${last.startedAt}|${last.id}`) : null };
+    },
+  );
 };

@@ -47,20 +47,42 @@ async function eventsOf(res: { headers: Record<string, unknown> }): Promise<Audi
 }
 
 /** The single event a request wrote, checked against the key that made it. */
-async function theEvent(res: { status: number; headers: Record<string, unknown> }, role: RoleName, expected: Partial<AuditRow>): Promise<AuditRow> {
+async function theEvent(
+  res: { status: number; headers: Record<string, unknown> },
+  role: RoleName,
+  expected: Partial<AuditRow>,
+): Promise<AuditRow> {
   const rows = await eventsOf(res);
   expect(rows.map((r) => r.action)).toEqual([expected.action]);
   const row = rows[0]!;
-  expect(row).toMatchObject({ actorId: keys[role].id, actorName: keys[role].name, actorRole: role, requestId: String(res.headers['x-request-id']), ...expected });
+  expect(row).toMatchObject({
+    actorId: keys[role].id,
+    actorName: keys[role].name,
+    actorRole: role,
+    requestId: String(res.headers['x-request-id']),
+    ...expected,
+  });
   return row;
 }
 
 describe('changes and reads of one patient, each audited', () => {
   it('records who did what, with before/after for changes and the request id of the response', async () => {
-    const created = await as.front_desk('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: 'Audra', familyName: 'Trail', birthDate: '1971-02-03', phone: '+1 555 0142' });
+    const created = await as.front_desk('POST', '/v1/patients', {
+      mrn: uniqueMrn(),
+      givenName: 'Audra',
+      familyName: 'Trail',
+      birthDate: '1971-02-03',
+      phone: '+1 555 0142',
+    });
     expect(created.status).toBe(201);
     const pid: string = created.body.id;
-    const c = await theEvent(created, 'front_desk', { action: 'patient.create', entityType: 'patient', entityId: pid, patientId: pid, before: null });
+    const c = await theEvent(created, 'front_desk', {
+      action: 'patient.create',
+      entityType: 'patient',
+      entityId: pid,
+      patientId: pid,
+      before: null,
+    });
     expect(c.after).toMatchObject({ givenName: 'Audra', familyName: 'Trail' });
 
     const patched = await as.clinician('PATCH', `/v1/patients/${pid}`, { phone: '+1 555 0143' });
@@ -75,19 +97,43 @@ describe('changes and reads of one patient, each audited', () => {
     expect(listed.map((r) => r.patientId).sort()).toEqual(found.body.items.map((p: { id: string }) => p.id).sort());
     expect(new Set(listed.map((r) => r.action))).toEqual(new Set(['patient.list']));
 
-    const episode = await as.clinician('POST', `/v1/patients/${pid}/episodes`, { region: 'lumbar', diagnosis: 'L5 radiculopathy', conservativeCareStartedOn: '2027-01-04', therapies: ['physical_therapy'], severity: 'moderate', neurologicalSigns: [] });
+    const episode = await as.clinician('POST', `/v1/patients/${pid}/episodes`, {
+      region: 'lumbar',
+      diagnosis: 'L5 radiculopathy',
+      conservativeCareStartedOn: '2027-01-04',
+      therapies: ['physical_therapy'],
+      severity: 'moderate',
+      neurologicalSigns: [],
+    });
     const eid: string = episode.body.id;
     await theEvent(episode, 'clinician', { action: 'episode.create', entityType: 'episode', entityId: eid, patientId: pid });
     const edited = await as.clinician('PATCH', `/v1/episodes/${eid}`, { severity: 'severe' });
     const eu = await theEvent(edited, 'clinician', { action: 'episode.update', entityId: eid, patientId: pid });
     expect([eu.before.severity, eu.after.severity]).toEqual(['moderate', 'severe']);
 
-    await theEvent(await as.front_desk('GET', `/v1/patients/${pid}/eligibility?on=2027-03-01`), 'front_desk', { action: 'eligibility.read', patientId: pid });
+    await theEvent(await as.front_desk('GET', `/v1/patients/${pid}/eligibility?on=2027-03-01`), 'front_desk', {
+      action: 'eligibility.read',
+      patientId: pid,
+    });
 
-    const book = (scheduledAt: string) => as.front_desk('POST', '/v1/injections', { patientId: pid, episodeId: eid, scheduledAt, level: 'L4-L5', approach: 'transforaminal', side: 'left' });
+    const book = (scheduledAt: string) =>
+      as.front_desk('POST', '/v1/injections', {
+        patientId: pid,
+        episodeId: eid,
+        scheduledAt,
+        level: 'L4-L5',
+        approach: 'transforaminal',
+        side: 'left',
+      });
     const booked = await book('2027-03-01T15:00:00Z');
     const iid: string = booked.body.id;
-    const b = await theEvent(booked, 'front_desk', { action: 'injection.book', entityType: 'injection', entityId: iid, patientId: pid, before: null });
+    const b = await theEvent(booked, 'front_desk', {
+      action: 'injection.book',
+      entityType: 'injection',
+      entityId: iid,
+      patientId: pid,
+      before: null,
+    });
     expect(b.after).toMatchObject({ id: iid, status: 'scheduled', localDate: '2027-03-01' });
 
     const moved = await as.front_desk('POST', `/v1/injections/${iid}/reschedule`, { scheduledAt: '2027-03-02T15:00:00Z' });
@@ -98,19 +144,29 @@ describe('changes and reads of one patient, each audited', () => {
     const d = await theEvent(done, 'clinician', { action: 'injection.complete', entityId: iid, patientId: pid });
     expect([d.before.status, d.after.status]).toEqual(['scheduled', 'completed']);
     const outcome = await as.clinician('PUT', `/v1/injections/${iid}/outcome`, { painBefore: 8, painAfter: 3, assessedOn: '2027-03-20' });
-    expect((await theEvent(outcome, 'clinician', { action: 'injection.outcome', entityId: iid, patientId: pid })).after.outcome).toMatchObject({ painBefore: 8, painAfter: 3 });
+    expect(
+      (await theEvent(outcome, 'clinician', { action: 'injection.outcome', entityId: iid, patientId: pid })).after.outcome,
+    ).toMatchObject({ painBefore: 8, painAfter: 3 });
 
     const second = await book('2027-03-20T15:00:00Z');
-    await theEvent(await as.front_desk('POST', `/v1/injections/${second.body.id}/no-show`, {}), 'front_desk', { action: 'injection.no_show', entityId: second.body.id, patientId: pid });
+    await theEvent(await as.front_desk('POST', `/v1/injections/${second.body.id}/no-show`, {}), 'front_desk', {
+      action: 'injection.no_show',
+      entityId: second.body.id,
+      patientId: pid,
+    });
     const third = await book('2027-04-05T15:00:00Z');
     const cancelled = await as.front_desk('POST', `/v1/injections/${third.body.id}/cancel`, { reason: 'patient request' });
-    expect((await theEvent(cancelled, 'front_desk', { action: 'injection.cancel', entityId: third.body.id })).after.status).toBe('cancelled');
+    expect((await theEvent(cancelled, 'front_desk', { action: 'injection.cancel', entityId: third.body.id })).after.status).toBe(
+      'cancelled',
+    );
 
     const history = await as.auditor('GET', `/v1/patients/${pid}/injections`);
     await theEvent(history, 'auditor', { action: 'injection.history.read', patientId: pid });
     const day = await as.front_desk('GET', '/v1/schedule?date=2027-03-02');
     const rows = await eventsOf(day);
-    expect(rows.map((r) => [r.action, r.entityId, r.patientId])).toEqual(day.body.items.map((i: { id: string; patientId: string }) => ['schedule.read', i.id, i.patientId]));
+    expect(rows.map((r) => [r.action, r.entityId, r.patientId])).toEqual(
+      day.body.items.map((i: { id: string; patientId: string }) => ['schedule.read', i.id, i.patientId]),
+    );
     expect(rows.map((r) => r.entityId)).toContain(iid);
 
     const closed = await as.clinician('POST', `/v1/episodes/${eid}/close`, { reason: 'resolved' });
@@ -121,11 +177,30 @@ describe('changes and reads of one patient, each audited', () => {
   it('audits a refused booking and a refused move as attempts, with the violations, and books nothing', async () => {
     const f = factories(t.app);
     const { patientId, episodeId } = await f.patientWithEpisode();
-    const ok = await as.front_desk('POST', '/v1/injections', { patientId, episodeId, scheduledAt: '2027-03-01T15:00:00Z', level: 'L4-L5', approach: 'caudal', side: 'midline' });
+    const ok = await as.front_desk('POST', '/v1/injections', {
+      patientId,
+      episodeId,
+      scheduledAt: '2027-03-01T15:00:00Z',
+      level: 'L4-L5',
+      approach: 'caudal',
+      side: 'midline',
+    });
     expect(ok.status).toBe(201);
-    const refused = await as.front_desk('POST', '/v1/injections', { patientId, episodeId, scheduledAt: '2027-03-08T15:00:00Z', level: 'L4-L5', approach: 'caudal', side: 'midline' });
+    const refused = await as.front_desk('POST', '/v1/injections', {
+      patientId,
+      episodeId,
+      scheduledAt: '2027-03-08T15:00:00Z',
+      level: 'L4-L5',
+      approach: 'caudal',
+      side: 'midline',
+    });
     expect(refused.status).toBe(422);
-    const r = await theEvent(refused, 'front_desk', { action: 'injection.book.refused', entityType: 'injection', entityId: null, patientId });
+    const r = await theEvent(refused, 'front_desk', {
+      action: 'injection.book.refused',
+      entityType: 'injection',
+      entityId: null,
+      patientId,
+    });
     expect(r.after.violations).toEqual(refused.body.violations);
     expect(r.after.violations[0].rule).toBe('R2_INJECTION_INTERVAL');
     expect(r.after.attempted).toMatchObject({ scheduledAt: '2027-03-08T15:00:00Z', localDate: '2027-03-08' });
@@ -133,17 +208,34 @@ describe('changes and reads of one patient, each audited', () => {
     expect(rows[0].n).toBe(1);
 
     const other = await f.patientWithEpisode();
-    const movable = await as.clinician('POST', '/v1/injections', { patientId: other.patientId, episodeId: other.episodeId, scheduledAt: '2027-03-01T15:00:00Z', level: 'L4-L5', approach: 'caudal', side: 'midline' });
+    const movable = await as.clinician('POST', '/v1/injections', {
+      patientId: other.patientId,
+      episodeId: other.episodeId,
+      scheduledAt: '2027-03-01T15:00:00Z',
+      level: 'L4-L5',
+      approach: 'caudal',
+      side: 'midline',
+    });
     const badMove = await as.clinician('POST', `/v1/injections/${movable.body.id}/reschedule`, { scheduledAt: '2027-02-01T15:00:00Z' });
     expect(badMove.status).toBe(422);
-    const mv = await theEvent(badMove, 'clinician', { action: 'injection.reschedule.refused', entityId: movable.body.id, patientId: other.patientId });
+    const mv = await theEvent(badMove, 'clinician', {
+      action: 'injection.reschedule.refused',
+      entityId: movable.body.id,
+      patientId: other.patientId,
+    });
     expect(mv.after.violations[0].rule).toBe('R1_CONSERVATIVE_TRIAL');
   });
 
   it('names the bootstrap admin key with its fixed id', async () => {
     const res = await factories(t.app).call('POST', '/v1/api-keys', { name: 'ops', role: 'auditor' });
     const [row] = await eventsOf(res);
-    expect(row).toMatchObject({ action: 'api_key.create', actorId: BOOTSTRAP_ADMIN_ID, actorName: 'bootstrap-admin', actorRole: 'admin', entityId: res.body.id });
+    expect(row).toMatchObject({
+      action: 'api_key.create',
+      actorId: BOOTSTRAP_ADMIN_ID,
+      actorName: 'bootstrap-admin',
+      actorRole: 'admin',
+      entityId: res.body.id,
+    });
     expect(JSON.stringify(row!.after)).not.toContain(res.body.key);
     const revoked = await factories(t.app, keys.admin.key).call('DELETE', `/v1/api-keys/${res.body.id}`);
     const rv = await theEvent(revoked, 'admin', { action: 'api_key.revoke', entityId: res.body.id });
@@ -193,7 +285,9 @@ describe('GET /v1/audit-events', () => {
     expect(byPatient.status).toBe(200);
     expect(byPatient.body.items.length).toBeGreaterThanOrEqual(3);
     expect(byPatient.body.items.every((e: AuditRow) => e.patientId === patientId)).toBe(true);
-    expect(byPatient.body.items.map((e: AuditRow) => e.action)).toEqual(expect.arrayContaining(['patient.create', 'episode.create', 'patient.read']));
+    expect(byPatient.body.items.map((e: AuditRow) => e.action)).toEqual(
+      expect.arrayContaining(['patient.create', 'episode.create', 'patient.read']),
+    );
     const byActor = await as.admin('GET', `/v1/audit-events?actorId=${keys.clinician.id}&limit=100`);
     expect(byActor.body.items.length).toBeGreaterThan(0);
     expect(byActor.body.items.every((e: AuditRow) => e.actorId === keys.clinician.id && e.actorRole === 'clinician')).toBe(true);

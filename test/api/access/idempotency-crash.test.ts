@@ -36,7 +36,14 @@ describe('retry after a crash between commit and the stored answer', () => {
   it('answers a retried booking with the booking that was committed, and books nothing more', async () => {
     const { patientId, episodeId } = await factories(t.app).patientWithEpisode({ severity: 'severe' });
     const key = randomUUID();
-    const body = { patientId, episodeId, scheduledAt: '2027-03-01T09:00:00-05:00', level: 'L4-L5', approach: 'transforaminal', side: 'left' };
+    const body = {
+      patientId,
+      episodeId,
+      scheduledAt: '2027-03-01T09:00:00-05:00',
+      level: 'L4-L5',
+      approach: 'transforaminal',
+      side: 'left',
+    };
     const first = await post('/v1/injections', body, key);
     expect(first.statusCode).toBe(201);
     await crashAfterCommit(key);
@@ -67,7 +74,14 @@ describe('retry after a crash between commit and the stored answer', () => {
   it('runs the request again when the first attempt never committed', async () => {
     const { patientId, episodeId } = await factories(t.app).patientWithEpisode({ severity: 'severe' });
     const key = randomUUID();
-    const body = { patientId, episodeId, scheduledAt: '2027-04-01T09:00:00-04:00', level: 'L5-S1', approach: 'interlaminar', side: 'midline' };
+    const body = {
+      patientId,
+      episodeId,
+      scheduledAt: '2027-04-01T09:00:00-04:00',
+      level: 'L5-S1',
+      approach: 'interlaminar',
+      side: 'midline',
+    };
     const first = await post('/v1/injections', body, key);
     expect(first.statusCode).toBe(201);
     await sql.query(
@@ -96,7 +110,7 @@ describe('a create that committed although its request failed', () => {
     let seen = 0;
     const original = JSON.stringify;
     JSON.stringify = ((value: unknown, ...rest: []) => {
-      if (value && typeof value === 'object' && 'localDate' in (value) && 'episodeId' in (value) && ++seen === 2) {
+      if (value && typeof value === 'object' && 'localDate' in value && 'episodeId' in value && ++seen === 2) {
         throw new Error('connection lost while answering');
       }
       return original(value, ...rest);

@@ -21,10 +21,21 @@ afterAll(async () => {
 });
 
 function post(app: FastifyInstance, url: string, payload: object, idempotencyKey: string | undefined, key = ADMIN_KEY) {
-  return app.inject({ method: 'POST', url, payload, headers: { ...bearer(key), ...(idempotencyKey !== undefined ? { 'idempotency-key': idempotencyKey } : {}) } });
+  return app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { ...bearer(key), ...(idempotencyKey !== undefined ? { 'idempotency-key': idempotencyKey } : {}) },
+  });
 }
 
-const newPatient = (over: Record<string, unknown> = {}) => ({ mrn: uniqueMrn(), givenName: 'Imogen', familyName: 'Retry', birthDate: '1966-06-06', ...over });
+const newPatient = (over: Record<string, unknown> = {}) => ({
+  mrn: uniqueMrn(),
+  givenName: 'Imogen',
+  familyName: 'Retry',
+  birthDate: '1966-06-06',
+  ...over,
+});
 const count = async (query: string, params: unknown[]) => (await sql.query<{ n: number }>(query, params)).rows[0]!.n;
 const patientsWithMrn = (mrn: string) => count('SELECT count(*)::int AS n FROM patients WHERE mrn = $1', [mrn]);
 
@@ -40,7 +51,9 @@ describe('replay', () => {
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.json()).toEqual(first.json());
     expect(await patientsWithMrn(body.mrn)).toBe(1);
-    expect(await count(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'patient.create' AND "entityId" = $1`, [first.json().id])).toBe(1);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'patient.create' AND "entityId" = $1`, [first.json().id]),
+    ).toBe(1);
   });
 
   it('treats bodies with the same members in another order as the same request', async () => {
@@ -75,7 +88,9 @@ describe('replay', () => {
     expect(second.statusCode).toBe(422);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.json()).toEqual(first.json());
-    expect(await count(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'injection.book.refused' AND "patientId" = $1`, [patientId])).toBe(1);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'injection.book.refused' AND "patientId" = $1`, [patientId]),
+    ).toBe(1);
   });
 
   it('without the header, each POST is a new request', async () => {
@@ -111,7 +126,14 @@ describe('refusals', () => {
   it('answers 409 while the first request with the key is still running, then replays its answer', async () => {
     const f = factories(t.app);
     const { patientId, episodeId } = await f.patientWithEpisode();
-    const booking = { patientId, episodeId, scheduledAt: '2027-03-01T15:00:00Z', level: 'L5-S1', approach: 'interlaminar', side: 'midline' };
+    const booking = {
+      patientId,
+      episodeId,
+      scheduledAt: '2027-03-01T15:00:00Z',
+      level: 'L5-S1',
+      approach: 'interlaminar',
+      side: 'midline',
+    };
     const key = randomUUID();
     // Hold the patient's row lock so the booking parks inside its transaction.
     const holder = await sqlClient(t);
@@ -119,8 +141,18 @@ describe('refusals', () => {
     await holder.query('SELECT id FROM patients WHERE id = $1 FOR UPDATE', [patientId]);
     const firstP = post(t.app, '/v1/injections', booking, key);
     try {
-      await until(async () => (await count(`SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1 AND state = 'in_flight'`, [key])) === 1, 'the first request to register its key');
-      await until(async () => (await count(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.datname = current_database()`, [])) > 0, 'the first request to wait on the lock');
+      await until(
+        async () => (await count(`SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1 AND state = 'in_flight'`, [key])) === 1,
+        'the first request to register its key',
+      );
+      await until(
+        async () =>
+          (await count(
+            `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.datname = current_database()`,
+            [],
+          )) > 0,
+        'the first request to wait on the lock',
+      );
       const second = await post(t.app, '/v1/injections', booking, key);
       expect(second.statusCode).toBe(409);
       expect(second.json().code).toBe('IDEMPOTENCY.IN_FLIGHT');
@@ -153,7 +185,12 @@ describe('scope and lifetime', () => {
   it('forgets a key after 24 hours: an expired key starts afresh', async () => {
     const key = randomUUID();
     const first = await post(t.app, '/v1/patients', newPatient(), key);
-    const hours = (await sql.query<{ h: number }>(`SELECT extract(epoch FROM "expiresAt" - "createdAt") / 3600 AS h FROM idempotency_records WHERE key = $1`, [key])).rows[0]!.h;
+    const hours = (
+      await sql.query<{ h: number }>(
+        `SELECT extract(epoch FROM "expiresAt" - "createdAt") / 3600 AS h FROM idempotency_records WHERE key = $1`,
+        [key],
+      )
+    ).rows[0]!.h;
     expect(Number(hours)).toBeCloseTo(24, 3);
     await sql.query(`UPDATE idempotency_records SET "expiresAt" = now() - interval '1 second' WHERE key = $1`, [key]);
     const later = await post(t.app, '/v1/patients', newPatient({ givenName: 'Isolde' }), key);
@@ -211,7 +248,11 @@ describe('what is stored', () => {
     const issued = await post(t.app, '/v1/api-keys', { name: 'replayable', role: 'clinician' }, issueKey);
     expect(issued.statusCode).toBe(201);
     const secret: string = issued.json().key;
-    const rows = (await sql.query<{ row: string }>('SELECT row_to_json(r)::text AS row FROM idempotency_records r WHERE key = ANY($1)', [[phiKey, issueKey]])).rows;
+    const rows = (
+      await sql.query<{ row: string }>('SELECT row_to_json(r)::text AS row FROM idempotency_records r WHERE key = ANY($1)', [
+        [phiKey, issueKey],
+      ])
+    ).rows;
     expect(rows).toHaveLength(2);
     const dump = rows.map((r) => r.row).join('\n');
     expect(dump).not.toContain('Vandersloot');

@@ -28,7 +28,12 @@ describe('issuing keys', () => {
     const admin = factories(t.app);
     const res = await admin.call('POST', '/v1/api-keys', { name: 'front desk 2', role: 'front_desk' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: expect.any(String), name: 'front desk 2', role: 'front_desk', key: expect.stringMatching(/^esk_[A-Za-z0-9_-]{40,}$/) });
+    expect(res.body).toMatchObject({
+      id: expect.any(String),
+      name: 'front desk 2',
+      role: 'front_desk',
+      key: expect.stringMatching(/^esk_[A-Za-z0-9_-]{40,}$/),
+    });
     const secret: string = res.body.key;
     expect((await me(secret)).json()).toEqual({ id: res.body.id, name: 'front desk 2', role: 'front_desk' });
 
@@ -102,7 +107,12 @@ describe('rate limiting failed authentication', () => {
       for (const headers of failures) {
         expect((await limited.app.inject({ method: 'GET', url: '/v1/me', headers, remoteAddress: address })).statusCode).toBe(401);
       }
-      const blocked = await limited.app.inject({ method: 'GET', url: '/v1/patients', headers: bearer('esk_guess-guess-guess'), remoteAddress: address });
+      const blocked = await limited.app.inject({
+        method: 'GET',
+        url: '/v1/patients',
+        headers: bearer('esk_guess-guess-guess'),
+        remoteAddress: address,
+      });
       expect(blocked.statusCode).toBe(429);
       expect(blocked.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(blocked.json()).toMatchObject({ status: 429, code: 'AUTH.RATE_LIMITED' });

@@ -44,7 +44,12 @@ async function fullFlow() {
   const doc = factories(t.app, keys.clinician.key);
   const admin = factories(t.app);
   const demographics = { mrn: uniqueMrn(), givenName: GIVEN, familyName: FAMILY, birthDate: BIRTH, phone: PHONE, email: EMAIL };
-  const created = await t.app.inject({ method: 'POST', url: '/v1/patients', headers: { authorization: `Bearer ${keys.front_desk.key}`, 'idempotency-key': `create-${FAMILY}` }, payload: demographics });
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/v1/patients',
+    headers: { authorization: `Bearer ${keys.front_desk.key}`, 'idempotency-key': `create-${FAMILY}` },
+    payload: demographics,
+  });
   expect(created.statusCode).toBe(201);
   const pid: string = created.json().id;
   expect((await desk.call('POST', '/v1/patients', demographics)).status).toBe(409);
@@ -56,11 +61,23 @@ async function fullFlow() {
   expect((await desk.call('PATCH', `/v1/patients/${pid}`, { phone: `${PHONE} ext ${FAMILY}` })).status).toBe(400);
   expect((await desk.call('PATCH', `/v1/patients/${pid}`, { email: `${GIVEN}@@${FAMILY}`, [FAMILY]: BIRTH })).status).toBe(400);
   expect((await desk.call('POST', '/v1/patients', { ...demographics, mrn: uniqueMrn(), birthDate: '2999-01-01' })).status).toBe(400);
-  const malformed = await t.app.inject({ method: 'POST', url: '/v1/patients', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, payload: `{"givenName": "${GIVEN}", "email": "${EMAIL}"` });
+  const malformed = await t.app.inject({
+    method: 'POST',
+    url: '/v1/patients',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    payload: `{"givenName": "${GIVEN}", "email": "${EMAIL}"`,
+  });
   expect(malformed.statusCode).toBe(400);
   expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${ADMIN_KEY}x` } })).statusCode).toBe(401);
 
-  const episode = await doc.call('POST', `/v1/patients/${pid}/episodes`, { region: 'lumbar', diagnosis: 'L5 radiculopathy', conservativeCareStartedOn: '2027-01-04', therapies: ['medication'], severity: 'moderate', neurologicalSigns: [] });
+  const episode = await doc.call('POST', `/v1/patients/${pid}/episodes`, {
+    region: 'lumbar',
+    diagnosis: 'L5 radiculopathy',
+    conservativeCareStartedOn: '2027-01-04',
+    therapies: ['medication'],
+    severity: 'moderate',
+    neurologicalSigns: [],
+  });
   const eid: string = episode.body.id;
   expect((await desk.call('GET', `/v1/patients/${pid}/eligibility?on=2027-02-01`)).body.eligible).toBe(false);
   const early = await desk.book(pid, eid, '2027-02-01T15:00:00Z');
@@ -71,7 +88,9 @@ async function fullFlow() {
   expect((await desk.call('POST', `/v1/injections/${iid}/reschedule`, { scheduledAt: '2027-03-02T15:00:00Z' })).status).toBe(200);
   expect((await desk.call('POST', `/v1/injections/${iid}/reschedule`, { scheduledAt: '2027-03-02T10:00:00' })).status).toBe(400);
   expect((await doc.call('POST', `/v1/injections/${iid}/complete`, { performedAt: '2027-03-02T15:20:00Z' })).status).toBe(200);
-  expect((await doc.call('PUT', `/v1/injections/${iid}/outcome`, { painBefore: 7, painAfter: 2, assessedOn: '2027-03-16' })).status).toBe(200);
+  expect((await doc.call('PUT', `/v1/injections/${iid}/outcome`, { painBefore: 7, painAfter: 2, assessedOn: '2027-03-16' })).status).toBe(
+    200,
+  );
   expect((await desk.call('GET', `/v1/patients/${pid}`)).body.familyName).toBe(FAMILY);
   expect((await desk.call('GET', `/v1/patients/${pid}/injections`)).status).toBe(200);
   expect((await desk.call('GET', '/v1/schedule?date=2027-03-02')).body.items[0].patient.familyName).toBe(FAMILY);
@@ -87,7 +106,13 @@ describe('logs at trace level', () => {
       BEGIN RAISE EXCEPTION 'refusing patient % % born %', NEW."givenName", NEW."familyName", NEW."birthDate" USING ERRCODE = 'XX000'; END $$`);
     await sql.query('CREATE TRIGGER quote_name BEFORE INSERT ON patients FOR EACH ROW EXECUTE FUNCTION quote_name()');
     try {
-      const failed = await factories(t.app).call('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: GIVEN, familyName: FAMILY, birthDate: BIRTH, email: EMAIL });
+      const failed = await factories(t.app).call('POST', '/v1/patients', {
+        mrn: uniqueMrn(),
+        givenName: GIVEN,
+        familyName: FAMILY,
+        birthDate: BIRTH,
+        email: EMAIL,
+      });
       expect(failed.status).toBe(500);
       expect(JSON.stringify(failed.body)).not.toContain(GIVEN);
     } finally {
@@ -124,8 +149,12 @@ describe('PostgreSQL server log lines (embedded server)', () => {
   it('drop DETAIL and STATEMENT lines and mask quoted values', () => {
     expect(pgLogLine('2027-03-01 10:00:00 UTC [42] DETAIL:  Failing row contains (1, MRN-1, Quentinella, Zarathustrova).')).toBeUndefined();
     expect(pgLogLine('2027-03-01 10:00:00 UTC [42] STATEMENT:  SELECT 1')).toBeUndefined();
-    expect(pgLogLine('ERROR:  invalid input syntax for type uuid: "Zarathustrova"')).toBe('ERROR:  invalid input syntax for type uuid: "*"');
-    expect(pgLogLine('ERROR:  duplicate key value violates unique constraint "patients_mrn_key" Key (mrn)=(MRN-1) already exists')).not.toContain('MRN-1');
+    expect(pgLogLine('ERROR:  invalid input syntax for type uuid: "Zarathustrova"')).toBe(
+      'ERROR:  invalid input syntax for type uuid: "*"',
+    );
+    expect(
+      pgLogLine('ERROR:  duplicate key value violates unique constraint "patients_mrn_key" Key (mrn)=(MRN-1) already exists'),
+    ).not.toContain('MRN-1');
     expect(pgLogLine('LOG:  database system is ready to accept connections')).toBe('LOG:  database system is ready to accept connections');
   });
 });

@@ -62,7 +62,9 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 function apiRoutes() {
-  return registeredRoutes(t.app).filter((r) => r.url.startsWith('/v1')).map(routeKey);
+  return registeredRoutes(t.app)
+    .filter((r) => r.url.startsWith('/v1'))
+    .map(routeKey);
 }
 
 /** A concrete request for a route pattern: unknown ids and empty bodies, so an allowed role gets a
@@ -81,7 +83,9 @@ describe('the route table', () => {
   });
 
   it('serves nothing outside /v1 except the public routes of SPEC', () => {
-    const others = registeredRoutes(t.app).filter((r) => !r.url.startsWith('/v1')).map((r) => asGet(routeKey(r)));
+    const others = registeredRoutes(t.app)
+      .filter((r) => !r.url.startsWith('/v1'))
+      .map((r) => asGet(routeKey(r)));
     expect(others.filter((r) => !isPublic(r))).toEqual([]);
     for (const r of PUBLIC) expect(others).toContain(r);
   });
@@ -122,7 +126,8 @@ describe('every /v1 route', () => {
     for (const route of apiRoutes()) {
       const allowed = EXPECTED[asGet(route)]?.includes(role) ?? false;
       const res = await t.app.inject(requestFor(route, bearer(keys[role].key)));
-      const outcome = res.statusCode === 403 ? 'forbidden' : res.statusCode === 401 ? 'unauthenticated' : res.statusCode >= 500 ? 'crashed' : 'allowed';
+      const outcome =
+        res.statusCode === 403 ? 'forbidden' : res.statusCode === 401 ? 'unauthenticated' : res.statusCode >= 500 ? 'crashed' : 'allowed';
       expect({ route, role, outcome }).toEqual({ route, role, outcome: allowed ? 'allowed' : 'forbidden' });
       if (!allowed && !route.startsWith('HEAD')) expect(res.json()).toMatchObject({ status: 403, code: 'AUTH.FORBIDDEN' });
     }
@@ -133,9 +138,19 @@ describe('the order of checks', () => {
   it('refuses before validating: no key with a bad body is 401, a forbidden role with a bad body is 403', async () => {
     const noKey = await t.app.inject({ method: 'POST', url: '/v1/patients', payload: { nonsense: true } });
     expect(noKey.statusCode).toBe(401);
-    const frontDesk = await t.app.inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(keys.front_desk.key), payload: { role: 'root' } });
+    const frontDesk = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: bearer(keys.front_desk.key),
+      payload: { role: 'root' },
+    });
     expect(frontDesk.statusCode).toBe(403);
-    const malformed = await t.app.inject({ method: 'POST', url: '/v1/patients', headers: { 'content-type': 'application/json' }, payload: '{not json' });
+    const malformed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/patients',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
     expect(malformed.statusCode).toBe(401);
   });
 
@@ -173,7 +188,9 @@ describe('the OpenAPI document', () => {
         expect({ route, roles: [...op['x-roles']].sort() }).toEqual({ route, roles: [...(EXPECTED[route] ?? ['missing'])].sort() });
         expect(op.description).toContain('Roles:');
         if (method === 'post') {
-          const header = (op.parameters ?? []).find((p: { in: string; name: string }) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+          const header = (op.parameters ?? []).find(
+            (p: { in: string; name: string }) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key',
+          );
           expect({ route, idempotencyKey: header?.required ?? false }).toEqual({ route, idempotencyKey: false });
           expect({ route, documented: header !== undefined }).toEqual({ route, documented: true });
         }

@@ -14,12 +14,17 @@ const ROOT = new URL('../../../', import.meta.url).pathname;
 
 function report(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', ...args], {
-      cwd: ROOT,
-      // Only what the command needs: no DATABASE_URL of the test run leaks in.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', CLINIC_TIMEZONE: 'America/New_York', ...env },
-      timeout: 60_000,
-    }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/report.ts', ...args],
+      {
+        cwd: ROOT,
+        // Only what the command needs: no DATABASE_URL of the test run leaks in.
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', CLINIC_TIMEZONE: 'America/New_York', ...env },
+        timeout: 60_000,
+      },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -56,7 +61,9 @@ describe('npm run report', () => {
   });
 
   it('exits 69 with a clear message when the database cannot be reached', async () => {
-    const r = await report(['--date', '2027-03-14', '--out', dir], { DATABASE_URL: 'postgresql://postgres@127.0.0.1:3349/esi_report_test' });
+    const r = await report(['--date', '2027-03-14', '--out', dir], {
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:3349/esi_report_test',
+    });
     expect(r.code).toBe(69);
     expect(r.stderr).toContain('Cannot reach the database at 127.0.0.1:3349/esi_report_test: ECONNREFUSED');
   });
@@ -75,14 +82,22 @@ describe('npm run report', () => {
     const json = JSON.parse(await readFile(join(dir, 'esi-report-2027-03-14.json'), 'utf8'));
     expect(json.meta).toMatchObject({ date: '2027-03-14', timeZone: 'America/New_York', hoursInDay: 23 });
     expect(json.totals.injections.total).toBe(6);
-    const csv: string[][] = parse(await readFile(join(dir, 'esi-report-2027-03-14.csv'), 'utf8'), { relax_column_count: true, skip_empty_lines: true });
+    const csv: string[][] = parse(await readFile(join(dir, 'esi-report-2027-03-14.csv'), 'utf8'), {
+      relax_column_count: true,
+      skip_empty_lines: true,
+    });
     expect(csv[0]).toEqual(['section', 'meta']);
     expect(csv.filter((row) => row[0] === 'section').map((row) => row[1])).toContain('integrity.auditGaps');
 
     const again = await report(['--date', '2027-03-14', '--out', dir], { DATABASE_URL: t.testDb.url });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('same as the previous run');
-    const { rows } = await sql.query(`SELECT trigger, status, "differsFromPrevious" FROM report_runs WHERE "reportDate" = '2027-03-14' ORDER BY "startedAt"`);
-    expect(rows).toEqual([{ trigger: 'cli', status: 'succeeded', differsFromPrevious: null }, { trigger: 'cli', status: 'succeeded', differsFromPrevious: false }]);
+    const { rows } = await sql.query(
+      `SELECT trigger, status, "differsFromPrevious" FROM report_runs WHERE "reportDate" = '2027-03-14' ORDER BY "startedAt"`,
+    );
+    expect(rows).toEqual([
+      { trigger: 'cli', status: 'succeeded', differsFromPrevious: null },
+      { trigger: 'cli', status: 'succeeded', differsFromPrevious: false },
+    ]);
   });
 });

@@ -53,10 +53,16 @@ describe('GET /v1/reports/daily as CSV', () => {
 
   it('has the same sections, columns and rows as the JSON', () => {
     const tables: [string, any[]][] = [
-      ['injections', json.injections], ['r1Exemptions', json.r1Exemptions], ['integrity', json.integrity.checks],
-      ['integrity.r2IntervalPairs', json.integrity.r2IntervalPairs], ['integrity.r1WithoutExemption', json.integrity.r1WithoutExemption],
-      ['integrity.closedEpisodeInjections', json.integrity.closedEpisodeInjections], ['integrity.auditGaps', json.integrity.auditGaps],
-      ['missingOutcomes', json.missingOutcomes], ['noShowsAndCancellations', json.noShowsAndCancellations], ['flags', json.flags],
+      ['injections', json.injections],
+      ['r1Exemptions', json.r1Exemptions],
+      ['integrity', json.integrity.checks],
+      ['integrity.r2IntervalPairs', json.integrity.r2IntervalPairs],
+      ['integrity.r1WithoutExemption', json.integrity.r1WithoutExemption],
+      ['integrity.closedEpisodeInjections', json.integrity.closedEpisodeInjections],
+      ['integrity.auditGaps', json.integrity.auditGaps],
+      ['missingOutcomes', json.missingOutcomes],
+      ['noShowsAndCancellations', json.noShowsAndCancellations],
+      ['flags', json.flags],
     ];
     expect(Object.keys(csv)).toEqual(['meta', 'totals', ...tables.map(([n]) => n)]);
     for (const [name, items] of tables) {
@@ -73,15 +79,30 @@ describe('GET /v1/reports/daily as CSV', () => {
 
   it('carries meta and totals as key,value rows', () => {
     const meta = Object.fromEntries(csv.meta!.rows as [string, string][]);
-    expect(meta).toMatchObject({ date: '2027-03-14', timeZone: 'America/New_York', hoursInDay: '23', 'ruleParameters.minIntervalDays': '14', contentHash: json.meta.contentHash });
+    expect(meta).toMatchObject({
+      date: '2027-03-14',
+      timeZone: 'America/New_York',
+      hoursInDay: '23',
+      'ruleParameters.minIntervalDays': '14',
+      contentHash: json.meta.contentHash,
+    });
     const totals = Object.fromEntries(csv.totals!.rows as [string, string][]);
-    expect(totals).toMatchObject({ 'injections.total': '6', r1ExemptionsFlagged: '2', integrityIssues: '0', 'flags.ADDITIONAL_INJECTION_CONSULT': '3', 'clinic.patients': '12' });
+    expect(totals).toMatchObject({
+      'injections.total': '6',
+      r1ExemptionsFlagged: '2',
+      integrityIssues: '0',
+      'flags.ADDITIONAL_INJECTION_CONSULT': '3',
+      'clinic.patients': '12',
+    });
   });
 
   it('says the integrity checks are empty', () => {
     expect(csv.integrity!.header.slice(0, 4)).toEqual(['check', 'description', 'ok', 'count']);
     expect(csv.integrity!.rows.map((r) => [r[0], r[2], r[3]])).toEqual([
-      ['r2IntervalPairs', 'true', '0'], ['r1WithoutExemption', 'true', '0'], ['closedEpisodeInjections', 'true', '0'], ['auditGaps', 'true', '0'],
+      ['r2IntervalPairs', 'true', '0'],
+      ['r1WithoutExemption', 'true', '0'],
+      ['closedEpisodeInjections', 'true', '0'],
+      ['auditGaps', 'true', '0'],
     ]);
   });
 
@@ -94,7 +115,11 @@ describe('GET /v1/reports/daily as CSV', () => {
   it('also answers ?format=csv, and JSON when application/json is preferred', async () => {
     const viaQuery = await t.app.inject({ method: 'GET', url: '/v1/reports/daily?date=2027-03-14&format=csv', headers: auth() });
     expect(viaQuery.headers['content-type']).toMatch(/^text\/csv/);
-    const preferJson = await t.app.inject({ method: 'GET', url: '/v1/reports/daily?date=2027-03-14', headers: { ...auth(), accept: 'text/csv;q=0.5, application/json' } });
+    const preferJson = await t.app.inject({
+      method: 'GET',
+      url: '/v1/reports/daily?date=2027-03-14',
+      headers: { ...auth(), accept: 'text/csv;q=0.5, application/json' },
+    });
     expect(preferJson.headers['content-type']).toMatch(/^application\/json/);
   });
 });

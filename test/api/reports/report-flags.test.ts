@@ -20,8 +20,20 @@ function prng(seed: number) {
   };
 }
 
-interface Ep { id: string; region: Region; status: 'open' | 'closed'; severity: Severity; signs: NeurologicalSign[]; started: string }
-interface Patient { id: string; mrn: string; episodes: Ep[]; injections: FlagInjection[] }
+interface Ep {
+  id: string;
+  region: Region;
+  status: 'open' | 'closed';
+  severity: Severity;
+  signs: NeurologicalSign[];
+  started: string;
+}
+interface Patient {
+  id: string;
+  mrn: string;
+  episodes: Ep[];
+  injections: FlagInjection[];
+}
 
 function randomClinic(n: number, rand: () => number): Patient[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
@@ -34,15 +46,37 @@ function randomClinic(n: number, rand: () => number): Patient[] {
     let date = addDaysIso('2025-06-01', Math.floor(rand() * 300));
     for (let k = 0; k < count; k++) {
       const signs = (['numbness', 'weakness', 'reflex_loss', 'bowel_bladder'] as const).filter(() => rand() < 0.15);
-      const ep: Ep = { id: uid(0x100000 + next++), region: pick(['lumbar', 'cervical', 'thoracic'] as const), status: k === count - 1 && rand() < 0.8 ? 'open' : 'closed', severity: pick(['mild', 'moderate', 'severe'] as const), signs, started: date };
+      const ep: Ep = {
+        id: uid(0x100000 + next++),
+        region: pick(['lumbar', 'cervical', 'thoracic'] as const),
+        status: k === count - 1 && rand() < 0.8 ? 'open' : 'closed',
+        severity: pick(['mild', 'moderate', 'severe'] as const),
+        signs,
+        started: date,
+      };
       episodes.push(ep);
       const shots = Math.floor(rand() * 6);
       for (let j = 0; j < shots; j++) {
         date = addDaysIso(date, 14 + Math.floor(rand() * 90)); // counted ones at least 14 days apart
         const status: InjectionStatus = pick(['completed', 'completed', 'completed', 'scheduled', 'cancelled', 'no_show']);
         const assessed = status === 'completed' && rand() < 0.8;
-        injections.push({ id: uid(0x200000 + next++), episodeId: ep.id, region: ep.region, localDate: date, status, percentImprovement: assessed ? pick([0, 20, 45, 49, 50, 51, 70, 99, 100]) : null });
-        if (rand() < 0.2) injections.push({ id: uid(0x200000 + next++), episodeId: ep.id, region: ep.region, localDate: addDaysIso(date, 3), status: 'cancelled', percentImprovement: null });
+        injections.push({
+          id: uid(0x200000 + next++),
+          episodeId: ep.id,
+          region: ep.region,
+          localDate: date,
+          status,
+          percentImprovement: assessed ? pick([0, 20, 45, 49, 50, 51, 70, 99, 100]) : null,
+        });
+        if (rand() < 0.2)
+          injections.push({
+            id: uid(0x200000 + next++),
+            episodeId: ep.id,
+            region: ep.region,
+            localDate: addDaysIso(date, 3),
+            status: 'cancelled',
+            percentImprovement: null,
+          });
       }
       date = addDaysIso(date, 20);
     }
@@ -60,7 +94,10 @@ beforeAll(async () => {
   await sql.connect();
   patients = randomClinic(300, prng(20270314));
   for (const p of patients) {
-    await sql.query(`INSERT INTO patients (id, mrn, "givenName", "familyName", "birthDate") VALUES ($1, $2, 'R', 'P', '1970-01-01')`, [p.id, p.mrn]);
+    await sql.query(`INSERT INTO patients (id, mrn, "givenName", "familyName", "birthDate") VALUES ($1, $2, 'R', 'P', '1970-01-01')`, [
+      p.id,
+      p.mrn,
+    ]);
     for (const e of p.episodes) {
       await sql.query(
         `INSERT INTO episodes (id, "patientId", region, diagnosis, "conservativeCareStartedOn", therapies, severity, "neurologicalSigns", status)
@@ -89,7 +126,17 @@ describe('clinical flags in the report', () => {
     for (const p of patients) {
       const open = p.episodes.find((e) => e.status === 'open');
       const flags = clinicalFlags({
-        openEpisode: open ? { id: open.id, patientId: p.id, status: 'open', conservativeCareStartedOn: open.started, severity: open.severity, neurologicalSigns: open.signs, region: open.region } : null,
+        openEpisode: open
+          ? {
+              id: open.id,
+              patientId: p.id,
+              status: 'open',
+              conservativeCareStartedOn: open.started,
+              severity: open.severity,
+              neurologicalSigns: open.signs,
+              region: open.region,
+            }
+          : null,
         injections: p.injections,
         today,
       });

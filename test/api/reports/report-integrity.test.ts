@@ -19,7 +19,11 @@ afterAll(async () => {
 });
 
 const report = async (date: string) => {
-  const res = await t.app.inject({ method: 'GET', url: `/v1/reports/daily?date=${date}`, headers: { authorization: 'Bearer test-admin-key-0123456789abcdef' } });
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/v1/reports/daily?date=${date}`,
+    headers: { authorization: 'Bearer test-admin-key-0123456789abcdef' },
+  });
   expect(res.statusCode).toBe(200);
   return res.json();
 };
@@ -33,8 +37,10 @@ const rawInjection = async (id: string, patientId: string, episodeId: string, lo
   );
   if (!audited) return;
   for (const action of ['injection.book', ...(status === 'completed' ? ['injection.complete'] : [])]) {
-    await sql.query(`INSERT INTO audit_events ("actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId") VALUES ($1, $2, 'front_desk', $3, 'injection', $4, $5)`,
-      [DESK.id, DESK.name, action, id, patientId]);
+    await sql.query(
+      `INSERT INTO audit_events ("actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId") VALUES ($1, $2, 'front_desk', $3, 'injection', $4, $5)`,
+      [DESK.id, DESK.name, action, id, patientId],
+    );
   }
 };
 
@@ -50,7 +56,9 @@ describe('integrity checks', () => {
     const a = await f.patientWithEpisode();
     const b1 = await f.book(a.patientId, a.episodeId, '2027-03-01T14:00:00Z');
     expect((await post(`/v1/injections/${b1.body.id}/complete`, { performedAt: '2027-03-01T14:30:00Z' })).status).toBe(200);
-    expect((await f.call('PUT', `/v1/injections/${b1.body.id}/outcome`, { painBefore: 8, painAfter: 4, assessedOn: '2027-03-15' })).status).toBe(200);
+    expect(
+      (await f.call('PUT', `/v1/injections/${b1.body.id}/outcome`, { painBefore: 8, painAfter: 4, assessedOn: '2027-03-15' })).status,
+    ).toBe(200);
     const b2 = await f.book(a.patientId, a.episodeId, '2027-03-15T14:00:00Z');
     expect((await post(`/v1/injections/${b2.body.id}/no-show`, {})).status).toBe(200);
     const b3 = await f.book(a.patientId, a.episodeId, '2027-03-29T14:00:00Z');
@@ -70,8 +78,14 @@ describe('integrity checks', () => {
     expect(r.integrity.checks.map((x: any) => x.count)).toEqual([0, 0, 0, 0]);
     expect(r.r1Exemptions).toHaveLength(1);
     expect(r.r1Exemptions[0]).toMatchObject({
-      episodeId: b.episodeId, dayOfTrial: 13, neurologicalSigns: ['weakness'], exemptionRecordedById: clinician.id, exemptionSource: 'audit_trail', flagged: true,
-      flagReason: 'RECORDED_UNDER_24H_BEFORE_BOOKING', bookedByName: expect.stringMatching(/^clinician-/),
+      episodeId: b.episodeId,
+      dayOfTrial: 13,
+      neurologicalSigns: ['weakness'],
+      exemptionRecordedById: clinician.id,
+      exemptionSource: 'audit_trail',
+      flagged: true,
+      flagReason: 'RECORDED_UNDER_24H_BEFORE_BOOKING',
+      bookedByName: expect.stringMatching(/^clinician-/),
     });
     expect(r.r1Exemptions[0].exemptionRecordedByName).toBe(r.r1Exemptions[0].bookedByName);
     expect(r.r1Exemptions[0].hoursFromExemptionToBooking).toBeLessThan(1);
@@ -90,31 +104,75 @@ describe('integrity checks', () => {
     await rawInjection(uid(0xc1), c.patientId, c.episodeId, '2027-04-25', 'scheduled', true);
     await rawInjection(uid(0xc2), c.patientId, c.episodeId, '2027-05-10', 'completed', true);
     await rawInjection(uid(0xd1), e.patientId, e.episodeId, '2027-03-22', 'scheduled', false);
-    await sql.query(`INSERT INTO patients (id, mrn, "givenName", "familyName", "birthDate") VALUES ($1, 'RAW-1', 'Raw', 'Row', '1980-01-01')`, [uid(0xe1)]);
+    await sql.query(
+      `INSERT INTO patients (id, mrn, "givenName", "familyName", "birthDate") VALUES ($1, 'RAW-1', 'Raw', 'Row', '1980-01-01')`,
+      [uid(0xe1)],
+    );
     // A status change made by SQL: the booking has its audit event, the completion has none.
-    const { rows: [booked] } = await sql.query(`UPDATE injections SET status = 'completed', "performedAt" = "scheduledAt" WHERE "patientId" = $1 RETURNING id`, [ids.b.patientId]);
+    const {
+      rows: [booked],
+    } = await sql.query(`UPDATE injections SET status = 'completed', "performedAt" = "scheduledAt" WHERE "patientId" = $1 RETURNING id`, [
+      ids.b.patientId,
+    ]);
 
     const r = await report('2027-03-14');
     expect(r.integrity.ok).toBe(false);
-    expect(r.integrity.r2IntervalPairs).toEqual([{
-      mrn: await mrn(a.patientId), firstInjectionId: uid(0xa1), firstDate: '2027-04-10', firstStatus: 'scheduled',
-      secondInjectionId: uid(0xa2), secondDate: '2027-04-15', secondStatus: 'scheduled', daysApart: 5,
-    }]);
-    expect(r.integrity.r1WithoutExemption).toEqual([{
-      injectionId: uid(0xb1), mrn: await mrn(d.patientId), episodeId: d.episodeId, status: 'scheduled', localDate: '2027-03-11', conservativeCareStartedOn: '2027-03-01', dayOfTrial: 10,
-    }]);
+    expect(r.integrity.r2IntervalPairs).toEqual([
+      {
+        mrn: await mrn(a.patientId),
+        firstInjectionId: uid(0xa1),
+        firstDate: '2027-04-10',
+        firstStatus: 'scheduled',
+        secondInjectionId: uid(0xa2),
+        secondDate: '2027-04-15',
+        secondStatus: 'scheduled',
+        daysApart: 5,
+      },
+    ]);
+    expect(r.integrity.r1WithoutExemption).toEqual([
+      {
+        injectionId: uid(0xb1),
+        mrn: await mrn(d.patientId),
+        episodeId: d.episodeId,
+        status: 'scheduled',
+        localDate: '2027-03-11',
+        conservativeCareStartedOn: '2027-03-01',
+        dayOfTrial: 10,
+      },
+    ]);
     expect(r.integrity.closedEpisodeInjections).toEqual([
-      { injectionId: uid(0xc1), mrn: await mrn(c.patientId), episodeId: c.episodeId, status: 'scheduled', localDate: '2027-04-25', episodeClosedOn: '2027-03-20', problem: 'SCHEDULED_ON_CLOSED_EPISODE' },
-      { injectionId: uid(0xc2), mrn: await mrn(c.patientId), episodeId: c.episodeId, status: 'completed', localDate: '2027-05-10', episodeClosedOn: '2027-03-20', problem: 'DATED_AFTER_EPISODE_CLOSED' },
+      {
+        injectionId: uid(0xc1),
+        mrn: await mrn(c.patientId),
+        episodeId: c.episodeId,
+        status: 'scheduled',
+        localDate: '2027-04-25',
+        episodeClosedOn: '2027-03-20',
+        problem: 'SCHEDULED_ON_CLOSED_EPISODE',
+      },
+      {
+        injectionId: uid(0xc2),
+        mrn: await mrn(c.patientId),
+        episodeId: c.episodeId,
+        status: 'completed',
+        localDate: '2027-05-10',
+        episodeClosedOn: '2027-03-20',
+        problem: 'DATED_AFTER_EPISODE_CLOSED',
+      },
     ]);
     expect(r.integrity.auditGaps).toHaveLength(3);
-    expect(r.integrity.auditGaps).toEqual(expect.arrayContaining([
-      { entityType: 'injection', entityId: uid(0xd1), mrn: await mrn(e.patientId), missingAction: 'injection.book' },
-      { entityType: 'injection', entityId: booked.id, mrn: await mrn(ids.b.patientId), missingAction: 'injection.complete' },
-    ]));
+    expect(r.integrity.auditGaps).toEqual(
+      expect.arrayContaining([
+        { entityType: 'injection', entityId: uid(0xd1), mrn: await mrn(e.patientId), missingAction: 'injection.book' },
+        { entityType: 'injection', entityId: booked.id, mrn: await mrn(ids.b.patientId), missingAction: 'injection.complete' },
+      ]),
+    );
     expect(r.integrity.auditGaps[2]).toEqual({ entityType: 'patient', entityId: uid(0xe1), mrn: 'RAW-1', missingAction: 'patient.create' });
     expect(r.integrity.checks.map((x: any) => [x.check, x.ok, x.count])).toEqual([
-      ['r2IntervalPairs', false, 1], ['r1WithoutExemption', false, 1], ['closedEpisodeInjections', false, 2], ['auditGaps', false, 3],
+      ['r2IntervalPairs', false, 1],
+      ['r1WithoutExemption', false, 1],
+      ['closedEpisodeInjections', false, 2],
+      ['auditGaps', false, 3],
     ]);
     expect(r.totals.integrityIssues).toBe(7);
   });
@@ -132,8 +190,15 @@ describe('integrity checks', () => {
       [uid(0xe4), uid(0xe1), uid(0xe2)],
     );
     const r = await report('2027-03-16');
-    expect(r.r1Exemptions.map((x: any) => [x.mrn, x.exemptionSource, x.exemptionRecordedAt, x.exemptionRecordedByName, x.hoursFromExemptionToBooking, x.flagged])).toEqual([
-      ['RAW-1', 'episode', '2027-03-12T15:00:00.000Z', 'Imported Record', 72, false],
-    ]);
+    expect(
+      r.r1Exemptions.map((x: any) => [
+        x.mrn,
+        x.exemptionSource,
+        x.exemptionRecordedAt,
+        x.exemptionRecordedByName,
+        x.hoursFromExemptionToBooking,
+        x.flagged,
+      ]),
+    ).toEqual([['RAW-1', 'episode', '2027-03-12T15:00:00.000Z', 'Imported Record', 72, false]]);
   });
 });

@@ -23,7 +23,13 @@ const runs = (query = '', key?: string) => t.app.inject({ method: 'GET', url: `/
 describe('report runs', () => {
   it('records each run with its totals and says whether a re-run of the date differs from the last', async () => {
     const first = await produce('2027-03-14');
-    expect(first.run).toMatchObject({ reportDate: '2027-03-14', trigger: 'cli', status: 'succeeded', differsFromPrevious: null, resultHash: first.report.meta.contentHash });
+    expect(first.run).toMatchObject({
+      reportDate: '2027-03-14',
+      trigger: 'cli',
+      status: 'succeeded',
+      differsFromPrevious: null,
+      resultHash: first.report.meta.contentHash,
+    });
     expect(first.run.totals).toEqual(first.report.totals);
 
     const again = await produce('2027-03-14', new Date(Date.now() + 60_000));
@@ -44,7 +50,13 @@ describe('report runs', () => {
     expect(page1.statusCode).toBe(200);
     const b1 = page1.json();
     expect(b1.items.map((r: any) => r.reportDate)).toEqual(['2027-03-13', '2027-03-14', '2027-03-14']);
-    expect(b1.items[0]).toMatchObject({ status: 'succeeded', trigger: 'cli', totals: { injections: { total: expect.any(Number) } }, error: null, version: expect.any(String) });
+    expect(b1.items[0]).toMatchObject({
+      status: 'succeeded',
+      trigger: 'cli',
+      totals: { injections: { total: expect.any(Number) } },
+      error: null,
+      version: expect.any(String),
+    });
     const b2 = (await runs(`?limit=3&cursor=${b1.nextCursor}`)).json();
     expect(b2.items).toHaveLength(1);
     expect(b2.nextCursor).toBeNull();
@@ -58,7 +70,9 @@ describe('report runs', () => {
     const real = t.db.pool;
     const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(new Error('database went away')));
     const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
-    await expect(produceReport(broken, { date: '2027-03-12', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toThrow('database went away');
+    await expect(produceReport(broken, { date: '2027-03-12', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toThrow(
+      'database went away',
+    );
     const [latest] = (await runs('?date=2027-03-12')).json().items;
     expect(latest).toMatchObject({ status: 'failed', error: 'database went away', totals: null, resultHash: null });
   });

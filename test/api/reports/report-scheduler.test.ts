@@ -59,7 +59,11 @@ describe('the scheduler across instances', () => {
     return createReportScheduler({ db, config: { ...t.config, reportDir: dir }, log, clock: () => new Date(now) });
   };
   const scheduledRuns = async () =>
-    (await sql.query(`SELECT "reportDate"::text AS date, status FROM report_runs WHERE trigger = 'scheduled' ORDER BY "reportDate", "startedAt"`)).rows;
+    (
+      await sql.query(
+        `SELECT "reportDate"::text AS date, status FROM report_runs WHERE trigger = 'scheduled' ORDER BY "reportDate", "startedAt"`,
+      )
+    ).rows;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -78,7 +82,10 @@ describe('the scheduler across instances', () => {
   it('produces the previous day once when two instances run at the same moment, and writes the files', async () => {
     const now = '2027-03-15T08:00:00Z'; // 04:00 EDT: the report for the 14th is due
     const outcomes = await Promise.all([instance(now).runDue(), instance(now).runDue()]);
-    const all = outcomes.flat().map((o) => o.outcome).sort();
+    const all = outcomes
+      .flat()
+      .map((o) => o.outcome)
+      .sort();
     expect(all.filter((o) => o === 'produced')).toHaveLength(1);
     expect(all.every((o) => ['produced', 'busy', 'exists'].includes(o))).toBe(true);
     expect(await scheduledRuns()).toEqual([{ date: '2027-03-14', status: 'succeeded' }]);
@@ -95,15 +102,23 @@ describe('the scheduler across instances', () => {
   it('does nothing before 02:00 and catches up the nights missed while down', async () => {
     expect(await instance('2027-03-16T05:30:00Z').runDue()).toEqual([]); // 01:30 EDT on the 16th
     const produced = await instance('2027-03-18T09:00:00Z').runDue();
-    expect(produced.map((o) => [o.date, o.outcome])).toEqual([['2027-03-15', 'produced'], ['2027-03-16', 'produced'], ['2027-03-17', 'produced']]);
+    expect(produced.map((o) => [o.date, o.outcome])).toEqual([
+      ['2027-03-15', 'produced'],
+      ['2027-03-16', 'produced'],
+      ['2027-03-17', 'produced'],
+    ]);
     expect((await scheduledRuns()).map((r) => r.date)).toEqual(['2027-03-14', '2027-03-15', '2027-03-16', '2027-03-17']);
-    const audit = await sql.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'report.generate' AND "actorName" = 'report-scheduled'`);
+    const audit = await sql.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'report.generate' AND "actorName" = 'report-scheduled'`,
+    );
     expect(audit.rows[0].n).toBe(4);
   });
 
   it('refuses a second scheduled run of a date in the database itself', async () => {
     await expect(
-      sql.query(`INSERT INTO report_runs (id, "reportDate", trigger, status, version) VALUES (gen_random_uuid(), '2027-03-14', 'scheduled', 'running', 'x')`),
+      sql.query(
+        `INSERT INTO report_runs (id, "reportDate", trigger, status, version) VALUES (gen_random_uuid(), '2027-03-14', 'scheduled', 'running', 'x')`,
+      ),
     ).rejects.toMatchObject({ code: '23505' });
   });
 });

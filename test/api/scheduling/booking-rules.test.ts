@@ -149,7 +149,11 @@ describe('R3 episode', () => {
 
   it('refuses an episode id that does not exist, saying so', async () => {
     const { patientId } = await a.exemptPatient();
-    const body = expectViolation(await a.book(patientId, '00000000-0000-4000-8000-000000000000', nyMorning('2027-03-01')), 'R3_EPISODE', null);
+    const body = expectViolation(
+      await a.book(patientId, '00000000-0000-4000-8000-000000000000', nyMorning('2027-03-01')),
+      'R3_EPISODE',
+      null,
+    );
     // The patient does have an open episode; the message must not claim otherwise.
     expect(body.violations[0].message).toMatch(/not found|does not exist/i);
   });

@@ -30,7 +30,9 @@ function tally(results: Res[]) {
 describe('simultaneous bookings', () => {
   it('20 bookings within 13 days for one patient: exactly one 201, the rest R2 422s', async () => {
     const { patientId, episodeId } = await a.exemptPatient();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => a.book(patientId, episodeId, nyMorning(dayOfMarch(1 + (i % 13))))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => a.book(patientId, episodeId, nyMorning(dayOfMarch(1 + (i % 13))))),
+    );
     const { created, refused, other } = tally(results);
     expect(other.map((r) => r.status)).toEqual([]);
     expect(created).toHaveLength(1);

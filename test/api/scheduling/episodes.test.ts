@@ -13,14 +13,28 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const episodeBody = { region: 'cervical', diagnosis: 'C6 radiculopathy', conservativeCareStartedOn: '2027-03-01', therapies: ['medication'], severity: 'mild', neurologicalSigns: [] };
+const episodeBody = {
+  region: 'cervical',
+  diagnosis: 'C6 radiculopathy',
+  conservativeCareStartedOn: '2027-03-01',
+  therapies: ['medication'],
+  severity: 'mild',
+  neurologicalSigns: [],
+};
 
 describe('opening episodes', () => {
   it('creates an episode with its R1 facts and refuses a second open one', async () => {
     const p = await a.patient();
     const created = await a.call('POST', `/v1/patients/${p.id}/episodes`, episodeBody);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ patientId: p.id, status: 'open', region: 'cervical', r1Exempt: false, conservativeTrialEndsOn: '2027-04-12', closedReason: null });
+    expect(created.body).toMatchObject({
+      patientId: p.id,
+      status: 'open',
+      region: 'cervical',
+      r1Exempt: false,
+      conservativeTrialEndsOn: '2027-04-12',
+      closedReason: null,
+    });
     expectProblem(await a.call('POST', `/v1/patients/${p.id}/episodes`, episodeBody), 409, 'EPISODE.ALREADY_OPEN');
 
     expect((await a.call('POST', `/v1/episodes/${created.body.id}/close`, { reason: 'resolved' })).status).toBe(200);
@@ -28,11 +42,21 @@ describe('opening episodes', () => {
   });
 
   it('answers 404 for an unknown patient and 400 for a bad body', async () => {
-    expectProblem(await a.call('POST', '/v1/patients/00000000-0000-4000-8000-000000000000/episodes', episodeBody), 404, 'PATIENT.NOT_FOUND');
+    expectProblem(
+      await a.call('POST', '/v1/patients/00000000-0000-4000-8000-000000000000/episodes', episodeBody),
+      404,
+      'PATIENT.NOT_FOUND',
+    );
     const p = await a.patient();
     expectValidation(await a.call('POST', `/v1/patients/${p.id}/episodes`, { ...episodeBody, region: 'sacral' }), 'region');
-    expectValidation(await a.call('POST', `/v1/patients/${p.id}/episodes`, { ...episodeBody, neurologicalSigns: ['weakness', 'weakness'] }), 'neurologicalSigns');
-    expectValidation(await a.call('POST', `/v1/patients/${p.id}/episodes`, { ...episodeBody, conservativeCareStartedOn: '2027-02-30' }), 'conservativeCareStartedOn');
+    expectValidation(
+      await a.call('POST', `/v1/patients/${p.id}/episodes`, { ...episodeBody, neurologicalSigns: ['weakness', 'weakness'] }),
+      'neurologicalSigns',
+    );
+    expectValidation(
+      await a.call('POST', `/v1/patients/${p.id}/episodes`, { ...episodeBody, conservativeCareStartedOn: '2027-02-30' }),
+      'conservativeCareStartedOn',
+    );
   });
 });
 
@@ -51,7 +75,11 @@ describe('editing episodes', () => {
     await a.call('POST', `/v1/episodes/${episodeId}/close`, { reason: 'resolved' });
     expectProblem(await a.call('PATCH', `/v1/episodes/${episodeId}`, { severity: 'severe' }), 409, 'EPISODE.CLOSED');
     expectProblem(await a.call('POST', `/v1/episodes/${episodeId}/close`, { reason: 'again' }), 409, 'EPISODE.CLOSED');
-    expectProblem(await a.call('PATCH', '/v1/episodes/00000000-0000-4000-8000-000000000000', { severity: 'severe' }), 404, 'EPISODE.NOT_FOUND');
+    expectProblem(
+      await a.call('PATCH', '/v1/episodes/00000000-0000-4000-8000-000000000000', { severity: 'severe' }),
+      404,
+      'EPISODE.NOT_FOUND',
+    );
     expectValidation(await a.call('POST', `/v1/episodes/${episodeId}/close`, {}), 'reason');
   });
 });
@@ -79,7 +107,8 @@ describe('closing an episode', () => {
     const byId = new Map((await a.history(s.patientId)).map((i) => [i.id, i]));
     expect(byId.get(s.done.id)?.status).toBe('completed');
     expect(byId.get(s.pastScheduled.id)?.status).toBe('scheduled');
-    for (const id of s.future) expect(byId.get(id)).toMatchObject({ status: 'cancelled', cancelReason: expect.stringContaining('surgery planned') });
+    for (const id of s.future)
+      expect(byId.get(id)).toMatchObject({ status: 'cancelled', cancelReason: expect.stringContaining('surgery planned') });
 
     const detail = await a.call('GET', `/v1/patients/${s.patientId}`);
     expect(detail.body).toMatchObject({ openEpisode: null, nextInjection: null });

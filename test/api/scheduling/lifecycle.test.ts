@@ -99,7 +99,10 @@ describe('status moves only from scheduled', () => {
   it('refuses every move out of completed, cancelled and no_show with 409', async () => {
     const { patientId, episodeId } = await a.exemptPatient();
     const done = await a.booked(patientId, episodeId, '2027-04-05');
-    expect((await a.complete(done.id, '2027-04-05T14:30:00Z')).body).toMatchObject({ status: 'completed', performedAt: '2027-04-05T14:30:00.000Z' });
+    expect((await a.complete(done.id, '2027-04-05T14:30:00Z')).body).toMatchObject({
+      status: 'completed',
+      performedAt: '2027-04-05T14:30:00.000Z',
+    });
     const gone = await a.booked(patientId, episodeId, '2027-04-19');
     await a.cancel(gone.id);
     const missed = await a.booked(patientId, episodeId, '2027-05-03');

@@ -29,8 +29,13 @@ describe('registering a patient', () => {
   });
 
   it('refuses a birth date after today in the clinic, and accepts today', async () => {
-    expectValidation(await a.call('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: 'A', familyName: 'B', birthDate: '2027-06-16' }), 'birthDate');
-    expect((await a.call('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: 'A', familyName: 'B', birthDate: '2027-06-15' })).status).toBe(201);
+    expectValidation(
+      await a.call('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: 'A', familyName: 'B', birthDate: '2027-06-16' }),
+      'birthDate',
+    );
+    expect(
+      (await a.call('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: 'A', familyName: 'B', birthDate: '2027-06-15' })).status,
+    ).toBe(201);
   });
 
   it.each([
@@ -41,7 +46,10 @@ describe('registering a patient', () => {
     ['a bad email', { email: 'not-an-email' }, 'email'],
     ['an unknown field', { nickname: 'Al' }, ''],
   ])('refuses %s with 400', async (_what, patch, path) => {
-    expectValidation(await a.call('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: 'A', familyName: 'B', birthDate: '1980-01-01', ...patch }), path);
+    expectValidation(
+      await a.call('POST', '/v1/patients', { mrn: uniqueMrn(), givenName: 'A', familyName: 'B', birthDate: '1980-01-01', ...patch }),
+      path,
+    );
   });
 
   it('refuses malformed ids with 400 on every patient route', async () => {

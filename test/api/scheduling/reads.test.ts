@@ -25,7 +25,12 @@ describe('eligibility', () => {
       earliestEligibleDate: '2027-02-15',
       blockers: [{ rule: 'R1_CONSERVATIVE_TRIAL', message: expect.any(String), until: '2027-02-15' }],
     });
-    expect((await a.eligibility(patientId, '2027-02-15')).body).toEqual({ eligible: true, on: '2027-02-15', earliestEligibleDate: '2027-02-15', blockers: [] });
+    expect((await a.eligibility(patientId, '2027-02-15')).body).toEqual({
+      eligible: true,
+      on: '2027-02-15',
+      earliestEligibleDate: '2027-02-15',
+      blockers: [],
+    });
   });
 
   it('finds the middle date of a 28-day gap between two future bookings', async () => {
@@ -33,8 +38,16 @@ describe('eligibility', () => {
     await a.booked(patientId, episodeId, '2027-09-01');
     await a.booked(patientId, episodeId, '2027-09-29');
     const r = (await a.eligibility(patientId, '2027-09-02')).body;
-    expect(r).toMatchObject({ eligible: false, earliestEligibleDate: '2027-09-15', blockers: [{ rule: 'R2_INJECTION_INTERVAL', until: '2027-09-15' }] });
-    expect((await a.eligibility(patientId, '2027-09-15')).body).toMatchObject({ eligible: true, earliestEligibleDate: '2027-09-15', blockers: [] });
+    expect(r).toMatchObject({
+      eligible: false,
+      earliestEligibleDate: '2027-09-15',
+      blockers: [{ rule: 'R2_INJECTION_INTERVAL', until: '2027-09-15' }],
+    });
+    expect((await a.eligibility(patientId, '2027-09-15')).body).toMatchObject({
+      eligible: true,
+      earliestEligibleDate: '2027-09-15',
+      blockers: [],
+    });
     expect((await a.book(patientId, episodeId, nyMorning('2027-09-15'))).status).toBe(201);
   });
 
@@ -174,6 +187,8 @@ describe('patient detail', () => {
     expect(detail.flags.map((f: { flag: string }) => f.flag)).toEqual(['SECOND_INJECTION_SUGGESTED']);
     // Booking the second one answers the suggestion.
     await a.booked(patientId, episodeId, '2027-06-21');
-    expect((await a.call('GET', `/v1/patients/${patientId}`)).body.flags.map((f: { flag: string }) => f.flag)).not.toContain('SECOND_INJECTION_SUGGESTED');
+    expect((await a.call('GET', `/v1/patients/${patientId}`)).body.flags.map((f: { flag: string }) => f.flag)).not.toContain(
+      'SECOND_INJECTION_SUGGESTED',
+    );
   });
 });

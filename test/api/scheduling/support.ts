@@ -17,7 +17,13 @@ export function nyMorning(date: string, time = '09:00'): string {
 export function expectProblem(res: Res, status: number, code?: string): Record<string, any> {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code: expect.any(String) });
+  expect(res.body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    code: expect.any(String),
+  });
   expect(JSON.stringify(res.body)).not.toMatch(/at .+\.ts:\d+|SELECT |INSERT |Prisma|stack/);
   if (code !== undefined) expect(res.body.code).toBe(code);
   return res.body;

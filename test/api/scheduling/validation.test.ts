@@ -46,8 +46,16 @@ describe('booking body validation', () => {
   });
 
   it('refuses bodies that are not JSON objects', async () => {
-    expectProblem(await raw('POST', '/v1/injections', { ...auth(), 'content-type': 'application/json' }, '{"patientId":'), 400, 'REQUEST.MALFORMED_JSON');
-    expectProblem(await raw('POST', '/v1/injections', { ...auth(), 'content-type': 'application/xml' }, '<a/>'), 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(
+      await raw('POST', '/v1/injections', { ...auth(), 'content-type': 'application/json' }, '{"patientId":'),
+      400,
+      'REQUEST.MALFORMED_JSON',
+    );
+    expectProblem(
+      await raw('POST', '/v1/injections', { ...auth(), 'content-type': 'application/xml' }, '<a/>'),
+      415,
+      'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    );
     expectValidation(await a.call('POST', '/v1/injections', [1, 2, 3]));
   });
 });
@@ -56,23 +64,43 @@ describe('problem documents for every kind of refusal', () => {
   it('401 without a key, 403 for a role that may not act', async () => {
     const { patientId, episodeId } = await a.exemptPatient();
     const body = { patientId, episodeId, scheduledAt: nyMorning('2027-09-06'), level: 'L4-L5', approach: 'caudal', side: 'midline' };
-    expectProblem(await raw('POST', '/v1/injections', { 'content-type': 'application/json' }, JSON.stringify(body)), 401, 'AUTH.UNAUTHENTICATED');
+    expectProblem(
+      await raw('POST', '/v1/injections', { 'content-type': 'application/json' }, JSON.stringify(body)),
+      401,
+      'AUTH.UNAUTHENTICATED',
+    );
 
     const auditor = await a.apiKey('auditor');
-    expectProblem(await raw('POST', '/v1/injections', { ...auth(auditor.key), 'content-type': 'application/json' }, JSON.stringify(body)), 403, 'AUTH.FORBIDDEN');
+    expectProblem(
+      await raw('POST', '/v1/injections', { ...auth(auditor.key), 'content-type': 'application/json' }, JSON.stringify(body)),
+      403,
+      'AUTH.FORBIDDEN',
+    );
 
     const desk = await a.apiKey('front_desk');
     const booked = await raw('POST', '/v1/injections', { ...auth(desk.key), 'content-type': 'application/json' }, JSON.stringify(body));
     expect(booked.status).toBe(201);
     const complete = JSON.stringify({ performedAt: '2027-06-15T12:00:00Z' });
-    expectProblem(await raw('POST', `/v1/injections/${booked.body.id}/complete`, { ...auth(desk.key), 'content-type': 'application/json' }, complete), 403, 'AUTH.FORBIDDEN');
-    expectProblem(await raw('POST', `/v1/patients/${patientId}/episodes`, { ...auth(desk.key), 'content-type': 'application/json' }, '{}'), 403, 'AUTH.FORBIDDEN');
+    expectProblem(
+      await raw('POST', `/v1/injections/${booked.body.id}/complete`, { ...auth(desk.key), 'content-type': 'application/json' }, complete),
+      403,
+      'AUTH.FORBIDDEN',
+    );
+    expectProblem(
+      await raw('POST', `/v1/patients/${patientId}/episodes`, { ...auth(desk.key), 'content-type': 'application/json' }, '{}'),
+      403,
+      'AUTH.FORBIDDEN',
+    );
   });
 
   it('404 for an unknown route and unknown records', async () => {
     expectProblem(await a.call('GET', '/v1/nowhere'), 404, 'ROUTE.NOT_FOUND');
     expectProblem(await a.cancel('00000000-0000-4000-8000-000000000000'), 404, 'INJECTION.NOT_FOUND');
-    expectProblem(await a.call('POST', '/v1/episodes/00000000-0000-4000-8000-000000000000/close', { reason: 'x' }), 404, 'EPISODE.NOT_FOUND');
+    expectProblem(
+      await a.call('POST', '/v1/episodes/00000000-0000-4000-8000-000000000000/close', { reason: 'x' }),
+      404,
+      'EPISODE.NOT_FOUND',
+    );
   });
 
   it('400 for malformed ids on injection and episode routes', async () => {
@@ -82,7 +110,15 @@ describe('problem documents for every kind of refusal', () => {
 
   it('409 and 422 carry the same five members, 422 with violations', async () => {
     const { patientId, episodeId } = await a.patientWithEpisode();
-    expectProblem(await a.call('POST', `/v1/patients/${patientId}/episodes`, { region: 'lumbar', diagnosis: 'x', conservativeCareStartedOn: '2027-01-04', severity: 'mild' }), 409);
+    expectProblem(
+      await a.call('POST', `/v1/patients/${patientId}/episodes`, {
+        region: 'lumbar',
+        diagnosis: 'x',
+        conservativeCareStartedOn: '2027-01-04',
+        severity: 'mild',
+      }),
+      409,
+    );
     const body = expectViolation(await a.book(patientId, episodeId, nyMorning('2027-01-31')), 'R1_CONSERVATIVE_TRIAL', '2027-02-15');
     expect(body.violations[0]).toEqual({ rule: 'R1_CONSERVATIVE_TRIAL', message: expect.any(String), earliestEligibleDate: '2027-02-15' });
     expect(body.type).toMatch(/^https?:\/\//);

@@ -4,7 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-export interface RunningServer { baseUrl: string; stop(): Promise<void> }
+export interface RunningServer {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
 
 /** The e2e tests own ports 3352-3399 (3350-3351 are for running the dashboard by hand). */
 async function freePort(from = 3352, to = 3399): Promise<number> {

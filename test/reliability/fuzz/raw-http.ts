@@ -35,7 +35,8 @@ function dechunk(body: Buffer): Buffer {
 
 export function parseAnswer(raw: Buffer): RawAnswer {
   // An interim answer (100 Continue) comes first; the real one follows it.
-  while (/^HTTP\/1\.[01] 1\d\d /.test(raw.subarray(0, 16).toString('latin1')) && raw.indexOf('\r\n\r\n') >= 0) raw = raw.subarray(raw.indexOf('\r\n\r\n') + 4);
+  while (/^HTTP\/1\.[01] 1\d\d /.test(raw.subarray(0, 16).toString('latin1')) && raw.indexOf('\r\n\r\n') >= 0)
+    raw = raw.subarray(raw.indexOf('\r\n\r\n') + 4);
   const end = raw.indexOf('\r\n\r\n');
   if (end < 0) return { status: 0, contentType: '', body: '', error: raw.length ? 'truncated answer' : 'no answer' };
   const head = raw.subarray(0, end).toString('latin1').split('\r\n');

@@ -3,7 +3,18 @@
 import fc from 'fast-check';
 import { arbitraryFor, type Hints, type Operation, type SchemaDoc } from './schema-arbitrary.ts';
 import {
-  badAuthorization, contentType, pct, deepJson, edgeDate, edgeInstant, hostileQuery, hostileSegment, hostileText, invalidUtf8Json, pollutedJson, wrongType,
+  badAuthorization,
+  contentType,
+  pct,
+  deepJson,
+  edgeDate,
+  edgeInstant,
+  hostileQuery,
+  hostileSegment,
+  hostileText,
+  invalidUtf8Json,
+  pollutedJson,
+  wrongType,
 } from './hostile.ts';
 
 export interface FuzzRequest {
@@ -35,7 +46,9 @@ function hintsFor(ctx: FuzzContext): Hints {
       return fc.oneof({ weight: 6, arbitrary: near }, { weight: 2, arbitrary: edgeInstant });
     }
     if (DATE_FIELDS.has(name)) {
-      const plain = fc.date({ min: new Date('1920-01-01'), max: new Date('2035-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      const plain = fc
+        .date({ min: new Date('1920-01-01'), max: new Date('2035-12-31'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
       return fc.oneof({ weight: 6, arbitrary: plain }, { weight: 2, arbitrary: edgeDate });
     }
     return undefined;
@@ -61,24 +74,71 @@ type Body = { payload?: string | Buffer; contentType?: string; label: string };
 
 function bodyArb(op: Operation, ctx: FuzzContext, hints: Hints): fc.Arbitrary<Body> {
   const base = op.body ? arbitraryFor(op.body, ctx.doc, hints) : fc.constant(undefined);
-  const json = (label: string) => (v: unknown): Body => ({ payload: JSON.stringify(v) ?? '', contentType: 'application/json', label });
-  return base.chain((value) => fc.oneof(
-    { weight: 10, arbitrary: fc.constant(value === undefined ? { label: 'no body' } : json('schema body')(value)) },
-    { weight: 3, arbitrary: withHostileFields(value).map(json('hostile field')) },
-    { weight: 1, arbitrary: fc.record({ extra: fc.string({ maxLength: 8 }) }).map((x) => json('unknown field')({ ...(value as object), [`x_${x.extra}`]: 1 })) },
-    { weight: 1, arbitrary: fc.constantFrom(10_000, 200_000, 1_200_000).map((n) => json(`huge string ${n}`)({ ...(value as object), diagnosis: 'A'.repeat(n), name: 'B'.repeat(n) })) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(100, 1_000, 10_000, 100_000), fc.boolean()).map(([d, arr]): Body => ({ payload: deepJson(d, arr), contentType: 'application/json', label: `nesting ${d}` })) },
-    { weight: 2, arbitrary: fc.nat(3).map((v): Body => ({ payload: pollutedJson(value, v), contentType: 'application/json', label: `prototype keys ${v}` })) },
-    { weight: 1, arbitrary: fc.nat(5).map((v): Body => ({ payload: invalidUtf8Json(value, v), contentType: 'application/json', label: `invalid utf-8 ${v}` })) },
-    { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '123', '"text"', 'true', '{', '{"a":', '{"a":1}}', '\u0000', '{"a":NaN}', "{'a':1}").map((p): Body => ({ payload: p, contentType: 'application/json', label: `not an object: ${JSON.stringify(p)}` })) },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b): Body => ({ payload: Buffer.from(b), contentType: 'application/json', label: 'random bytes' })) },
-    { weight: 2, arbitrary: contentType.map((ct): Body => ({ payload: JSON.stringify(value ?? {}), contentType: ct, label: `content-type ${ct}` })) },
-  ));
+  const json =
+    (label: string) =>
+    (v: unknown): Body => ({ payload: JSON.stringify(v) ?? '', contentType: 'application/json', label });
+  return base.chain((value) =>
+    fc.oneof(
+      { weight: 10, arbitrary: fc.constant(value === undefined ? { label: 'no body' } : json('schema body')(value)) },
+      { weight: 3, arbitrary: withHostileFields(value).map(json('hostile field')) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .record({ extra: fc.string({ maxLength: 8 }) })
+          .map((x) => json('unknown field')({ ...(value as object), [`x_${x.extra}`]: 1 })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom(10_000, 200_000, 1_200_000)
+          .map((n) => json(`huge string ${n}`)({ ...(value as object), diagnosis: 'A'.repeat(n), name: 'B'.repeat(n) })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.constantFrom(100, 1_000, 10_000, 100_000), fc.boolean())
+          .map(([d, arr]): Body => ({ payload: deepJson(d, arr), contentType: 'application/json', label: `nesting ${d}` })),
+      },
+      {
+        weight: 2,
+        arbitrary: fc
+          .nat(3)
+          .map((v): Body => ({ payload: pollutedJson(value, v), contentType: 'application/json', label: `prototype keys ${v}` })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .nat(5)
+          .map((v): Body => ({ payload: invalidUtf8Json(value, v), contentType: 'application/json', label: `invalid utf-8 ${v}` })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('', 'null', '[]', '123', '"text"', 'true', '{', '{"a":', '{"a":1}}', '\u0000', '{"a":NaN}', "{'a':1}")
+          .map((p): Body => ({ payload: p, contentType: 'application/json', label: `not an object: ${JSON.stringify(p)}` })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .uint8Array({ maxLength: 64 })
+          .map((b): Body => ({ payload: Buffer.from(b), contentType: 'application/json', label: 'random bytes' })),
+      },
+      {
+        weight: 2,
+        arbitrary: contentType.map((ct): Body => ({ payload: JSON.stringify(value ?? {}), contentType: ct, label: `content-type ${ct}` })),
+      },
+    ),
+  );
 }
 
 function queryArb(op: Operation, hints: Hints, ctx: FuzzContext): fc.Arbitrary<string> {
   const params = op.query.map((p) =>
-    fc.option(fc.oneof({ weight: 5, arbitrary: hints(p.name) ?? arbitraryFor(p.schema, ctx.doc, hints) }, { weight: 1, arbitrary: hostileText }).map((v) => `${p.name}=${pct(String(v))}`), { freq: p.required ? 8 : 3 }),
+    fc.option(
+      fc
+        .oneof({ weight: 5, arbitrary: hints(p.name) ?? arbitraryFor(p.schema, ctx.doc, hints) }, { weight: 1, arbitrary: hostileText })
+        .map((v) => `${p.name}=${pct(String(v))}`),
+      { freq: p.required ? 8 : 3 },
+    ),
   );
   return fc.tuple(fc.tuple(...params), fc.option(hostileQuery, { freq: 4 })).map(([values, extra]) => {
     const parts = [...values.filter((v): v is string => v !== null), ...(extra ? [extra] : [])];
@@ -90,41 +150,68 @@ function headersArb(op: Operation, ctx: FuzzContext, fixedRole?: string): fc.Arb
   // Mostly valid keys, so most requests get past authentication (failed ones are rate limited, 429).
   const valid = Object.keys(ctx.keys).filter((r) => ['admin', 'front_desk', 'clinician', 'auditor'].includes(r));
   const invalid = Object.keys(ctx.keys).filter((r) => !valid.includes(r));
-  return fc.record({
-    role: fixedRole !== undefined ? fc.constant(fixedRole)
-      : fc.oneof({ weight: 16, arbitrary: fc.constantFrom(...valid) }, { weight: 3, arbitrary: fc.constantFrom(...invalid) }, { weight: 1, arbitrary: badAuthorization.map((a) => `raw:${a}`) }),
-    idem: fc.option(fc.oneof(fc.uuid(), fc.constant('fuzz-reused-key'), fc.constantFrom('"quoted-key"', '', 'k'.repeat(300), 'with space', '"unterminated')), { freq: 2 }),
-    accept: fc.option(fc.constantFrom('text/csv', 'application/json', '*/*', 'text/html', 'application/problem+json', 'text/csv;q=0.1, application/json'), { freq: 4 }),
-    requestId: fc.option(fc.constantFrom('abc', 'x'.repeat(100), 'id with space', '<script>', '../../x'), { freq: 6 }),
-  }).map(({ role, idem, accept, requestId }) => {
-    const headers: Record<string, string> = {};
-    const key = role.startsWith('raw:') ? undefined : ctx.keys[role];
-    if (role.startsWith('raw:')) headers.authorization = role.slice(4);
-    else if (key) headers.authorization = `Bearer ${key}`;
-    if (idem !== null && op.method === 'POST') headers['idempotency-key'] = idem;
-    if (accept !== null) headers.accept = accept;
-    if (requestId !== null) headers['x-request-id'] = requestId;
-    return { headers, label: role.startsWith('raw:') ? 'bad authorization' : role };
-  });
+  return fc
+    .record({
+      role:
+        fixedRole !== undefined
+          ? fc.constant(fixedRole)
+          : fc.oneof(
+              { weight: 16, arbitrary: fc.constantFrom(...valid) },
+              { weight: 3, arbitrary: fc.constantFrom(...invalid) },
+              { weight: 1, arbitrary: badAuthorization.map((a) => `raw:${a}`) },
+            ),
+      idem: fc.option(
+        fc.oneof(
+          fc.uuid(),
+          fc.constant('fuzz-reused-key'),
+          fc.constantFrom('"quoted-key"', '', 'k'.repeat(300), 'with space', '"unterminated'),
+        ),
+        { freq: 2 },
+      ),
+      accept: fc.option(
+        fc.constantFrom('text/csv', 'application/json', '*/*', 'text/html', 'application/problem+json', 'text/csv;q=0.1, application/json'),
+        { freq: 4 },
+      ),
+      requestId: fc.option(fc.constantFrom('abc', 'x'.repeat(100), 'id with space', '<script>', '../../x'), { freq: 6 }),
+    })
+    .map(({ role, idem, accept, requestId }) => {
+      const headers: Record<string, string> = {};
+      const key = role.startsWith('raw:') ? undefined : ctx.keys[role];
+      if (role.startsWith('raw:')) headers.authorization = role.slice(4);
+      else if (key) headers.authorization = `Bearer ${key}`;
+      if (idem !== null && op.method === 'POST') headers['idempotency-key'] = idem;
+      if (accept !== null) headers.accept = accept;
+      if (requestId !== null) headers['x-request-id'] = requestId;
+      return { headers, label: role.startsWith('raw:') ? 'bad authorization' : role };
+    });
 }
 
 /** Requests for one route; with `role`, always as that role (the sweep over every route and role). */
 export function requestFor(op: Operation, ctx: FuzzContext, role?: string): fc.Arbitrary<FuzzRequest> {
   const hints = hintsFor(ctx);
   const ids = idsForPath(op.path, ctx);
-  const segment = fc.oneof({ weight: 8, arbitrary: ids.length ? fc.constantFrom(...ids) : fc.uuid() }, { weight: 2, arbitrary: fc.uuid() }, { weight: 2, arbitrary: hostileSegment });
-  const method = fc.oneof({ weight: 30, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') });
-  return fc.record({ method, id: segment, query: queryArb(op, hints, ctx), body: bodyArb(op, ctx, hints), head: headersArb(op, ctx, role) }).map(({ method: m, id, query, body, head }) => {
-    const headers = { ...head.headers };
-    if (body.contentType && m !== 'GET' && m !== 'HEAD') headers['content-type'] = body.contentType;
-    return {
-      method: m,
-      url: op.path.replace(/\{[^}]+\}/g, id) + query,
-      headers,
-      ...(body.payload !== undefined && m !== 'GET' && m !== 'HEAD' ? { payload: body.payload } : {}),
-      label: `${op.method} ${op.path} as ${head.label}: ${body.label}`,
-    };
-  });
+  const segment = fc.oneof(
+    { weight: 8, arbitrary: ids.length ? fc.constantFrom(...ids) : fc.uuid() },
+    { weight: 2, arbitrary: fc.uuid() },
+    { weight: 2, arbitrary: hostileSegment },
+  );
+  const method = fc.oneof(
+    { weight: 30, arbitrary: fc.constant(op.method) },
+    { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') },
+  );
+  return fc
+    .record({ method, id: segment, query: queryArb(op, hints, ctx), body: bodyArb(op, ctx, hints), head: headersArb(op, ctx, role) })
+    .map(({ method: m, id, query, body, head }) => {
+      const headers = { ...head.headers };
+      if (body.contentType && m !== 'GET' && m !== 'HEAD') headers['content-type'] = body.contentType;
+      return {
+        method: m,
+        url: op.path.replace(/\{[^}]+\}/g, id) + query,
+        headers,
+        ...(body.payload !== undefined && m !== 'GET' && m !== 'HEAD' ? { payload: body.payload } : {}),
+        label: `${op.method} ${op.path} as ${head.label}: ${body.label}`,
+      };
+    });
 }
 
 export function requestArb(ops: Operation[], ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {

@@ -39,7 +39,17 @@ export interface SchemaDoc {
 }
 
 interface OpenApiDoc extends SchemaDoc {
-  paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean; schema: JsonSchema }[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> }; 'x-roles'?: string[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { in: string; name: string; required?: boolean; schema: JsonSchema }[];
+        requestBody?: { content?: Record<string, { schema: JsonSchema }> };
+        'x-roles'?: string[];
+      }
+    >
+  >;
 }
 
 export function operationsOf(doc: OpenApiDoc): Operation[] {

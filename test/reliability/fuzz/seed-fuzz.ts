@@ -6,7 +6,10 @@ import { ADMIN_KEY } from '../support/server-process.ts';
 
 export async function seedFuzzData(base: string) {
   const [frontDesk, clinician, auditor, revoked] = await Promise.all([
-    createKey(base, 'front_desk'), createKey(base, 'clinician'), createKey(base, 'auditor'), createKey(base, 'front_desk'),
+    createKey(base, 'front_desk'),
+    createKey(base, 'clinician'),
+    createKey(base, 'auditor'),
+    createKey(base, 'front_desk'),
   ]);
   await call(base, { method: 'DELETE', path: `/v1/api-keys/${revoked.id}`, key: ADMIN_KEY });
   const spare = await Promise.all(Array.from({ length: 6 }, () => createKey(base, 'auditor')));
@@ -18,12 +21,24 @@ export async function seedFuzzData(base: string) {
       if (r.status !== 201) throw new Error(`fuzz seed booking: ${r.status} ${r.text}`);
       injections.push(String(r.body.id));
       if (i % 3 === 0 && date.startsWith('2025')) {
-        await call(base, { method: 'POST', path: `/v1/injections/${String(r.body.id)}/complete`, key: ADMIN_KEY, body: { performedAt: '2025-06-02T15:00:00Z' } });
+        await call(base, {
+          method: 'POST',
+          path: `/v1/injections/${String(r.body.id)}/complete`,
+          key: ADMIN_KEY,
+          body: { performedAt: '2025-06-02T15:00:00Z' },
+        });
       }
     }
   }
   return {
-    keys: { admin: ADMIN_KEY, front_desk: frontDesk.key, clinician: clinician.key, auditor: auditor.key, revoked: revoked.key, garbage: 'garbage-key-0123456789abcdef0123' } as Record<string, string>,
+    keys: {
+      admin: ADMIN_KEY,
+      front_desk: frontDesk.key,
+      clinician: clinician.key,
+      auditor: auditor.key,
+      revoked: revoked.key,
+      garbage: 'garbage-key-0123456789abcdef0123',
+    } as Record<string, string>,
     ids: {
       patients: patients.map((p) => p.patientId),
       episodes: patients.map((p) => p.episodeId),

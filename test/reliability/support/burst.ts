@@ -45,10 +45,21 @@ export function bookingBurst(base: string, key: string, patients: SeededPatient[
 /** Sends every unanswered attempt again with its key, as a client retrying after an error would. */
 export async function retryUnanswered(base: string, key: string, attempts: Attempt[]) {
   const unanswered = attempts.filter((a) => a.seen.status === 0);
-  const retried = await pool(8, unanswered.map((a) => () => call(base, { method: 'POST', path: '/v1/injections', key, body: a.body, idempotencyKey: a.idempotencyKey })));
+  const retried = await pool(
+    8,
+    unanswered.map(
+      (a) => () => call(base, { method: 'POST', path: '/v1/injections', key, body: a.body, idempotencyKey: a.idempotencyKey }),
+    ),
+  );
   return {
     retried,
-    outcome: retried.map((r) => (r.status === 201 ? (r.headers['idempotent-replayed'] === 'true' ? '201 replayed' : '201 booked now') : `${r.status} ${String(r.body?.code)}`)),
+    outcome: retried.map((r) =>
+      r.status === 201
+        ? r.headers['idempotent-replayed'] === 'true'
+          ? '201 replayed'
+          : '201 booked now'
+        : `${r.status} ${String(r.body?.code)}`,
+    ),
     badAnswers: retried.filter((r) => r.status === 0 || r.status >= 500 || (r.status !== 201 && !isProblem(r))),
     booked: retried.filter((r) => r.status === 201).map((r) => String(r.body.id)),
   };

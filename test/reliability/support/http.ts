@@ -49,7 +49,15 @@ export function call(base: string, opts: CallOptions, agent: Agent = defaultAgen
     const done = (partial: Partial<Seen>) =>
       resolve({ status: 0, contentType: '', headers: {}, text: '', body: undefined, ...partial, startedAt, ms: Date.now() - startedAt });
     const req = httpRequest(
-      { host: url.hostname, port: url.port, method: opts.method ?? 'GET', path: opts.path, headers, agent, timeout: opts.timeoutMs ?? CLIENT_TIMEOUT_MS },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        headers,
+        agent,
+        timeout: opts.timeoutMs ?? CLIENT_TIMEOUT_MS,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -73,7 +81,12 @@ export function call(base: string, opts: CallOptions, agent: Agent = defaultAgen
   });
 }
 
-export const isProblem = (s: Seen) => s.contentType.startsWith('application/problem+json') && typeof s.body === 'object' && s.body !== null && typeof s.body.code === 'string' && s.body.status === s.status;
+export const isProblem = (s: Seen) =>
+  s.contentType.startsWith('application/problem+json') &&
+  typeof s.body === 'object' &&
+  s.body !== null &&
+  typeof s.body.code === 'string' &&
+  s.body.status === s.status;
 
 /** Runs `tasks` with at most `limit` in flight; results keep the tasks' order. */
 export async function pool<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {

@@ -58,8 +58,20 @@ export function clinicMix(patients: SeededPatient[], key: string) {
         const b = bookings++;
         const who = patients[b % patients.length]!;
         const date = addDays(FIRST_BOOKING_DATE, ((b % patients.length) % SPREAD_DAYS) + 14 * Math.floor(b / patients.length));
-        const body = { patientId: who.patientId, episodeId: who.episodeId, scheduledAt: morningOf(date), level: 'L5-S1', approach: 'interlaminar', side: 'midline' };
-        return { method: 'POST', path: '/v1/injections', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+        const body = {
+          patientId: who.patientId,
+          episodeId: who.episodeId,
+          scheduledAt: morningOf(date),
+          level: 'L5-S1',
+          approach: 'interlaminar',
+          side: 'midline',
+        };
+        return {
+          method: 'POST',
+          path: '/v1/injections',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        };
       }
       case 2:
       case 3:

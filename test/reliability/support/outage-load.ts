@@ -24,10 +24,20 @@ export function outageLoad(base: string, patients: SeededPatient[], deskKey: str
     for (let n = 0; running; n++) {
       const key = n % 2 === 0 ? deskKey : ADMIN_KEY;
       const kind = KINDS[n % KINDS.length]!;
-      const opts = kind === 'book'
-        ? { method: 'POST', path: '/v1/injections', body: bookingBody(p, addDays(FIRST_BOOKING_DATE, dayOffset + 14 * n)), key, idempotencyKey: `${tag}-${i}-${n}` }
-        : kind === 'read' ? { path: `/v1/patients/${p.patientId}`, key }
-          : kind === 'list' ? { path: '/v1/patients?limit=5', key } : { path: `/v1/patients/${p.patientId}/eligibility`, key };
+      const opts =
+        kind === 'book'
+          ? {
+              method: 'POST',
+              path: '/v1/injections',
+              body: bookingBody(p, addDays(FIRST_BOOKING_DATE, dayOffset + 14 * n)),
+              key,
+              idempotencyKey: `${tag}-${i}-${n}`,
+            }
+          : kind === 'read'
+            ? { path: `/v1/patients/${p.patientId}`, key }
+            : kind === 'list'
+              ? { path: '/v1/patients?limit=5', key }
+              : { path: `/v1/patients/${p.patientId}/eligibility`, key };
       const at = phase;
       samples.push({ ...(await call(base, opts, agent)), phase: at, kind });
       await new Promise((r) => setTimeout(r, 20));
@@ -46,7 +56,11 @@ export function outageLoad(base: string, patients: SeededPatient[], deskKey: str
     for (let n = 0; running; n++) {
       const at = phase;
       const p = patients[n % patients.length]!;
-      fresh.push(call(base, { path: `/v1/patients/${p.patientId}`, key: ADMIN_KEY }).then((r) => void samples.push({ ...r, phase: at, kind: 'fresh' })));
+      fresh.push(
+        call(base, { path: `/v1/patients/${p.patientId}`, key: ADMIN_KEY }).then(
+          (r) => void samples.push({ ...r, phase: at, kind: 'fresh' }),
+        ),
+      );
       await new Promise((r) => setTimeout(r, 200));
     }
   };
@@ -58,7 +72,8 @@ export function outageLoad(base: string, patients: SeededPatient[], deskKey: str
       phase = p;
     },
     /** True once every kind of request has succeeded since `since`. */
-    recoveredSince: (since: number) => KINDS.every((k) => samples.some((s) => s.startedAt >= since && s.kind === k && s.status >= 200 && s.status < 300)),
+    recoveredSince: (since: number) =>
+      KINDS.every((k) => samples.some((s) => s.startedAt >= since && s.kind === k && s.status >= 200 && s.status < 300)),
     async stop() {
       running = false;
       await all;

@@ -22,7 +22,14 @@ export function addDays(isoDate: string, days: number): string {
 export const morningOf = (isoDate: string) => `${isoDate}T14:00:00Z`;
 
 export function bookingBody(p: SeededPatient, isoDate: string) {
-  return { patientId: p.patientId, episodeId: p.episodeId, scheduledAt: morningOf(isoDate), level: 'L4-L5', approach: 'transforaminal', side: 'left' };
+  return {
+    patientId: p.patientId,
+    episodeId: p.episodeId,
+    scheduledAt: morningOf(isoDate),
+    level: 'L4-L5',
+    approach: 'transforaminal',
+    side: 'left',
+  };
 }
 
 async function mustCreate(base: string, path: string, body: unknown, key: string): Promise<Record<string, any>> {
@@ -32,16 +39,37 @@ async function mustCreate(base: string, path: string, body: unknown, key: string
 }
 
 export async function seedPatients(base: string, count: number, key: string = ADMIN_KEY): Promise<SeededPatient[]> {
-  return pool(8, Array.from({ length: count }, (_, i) => async () => {
-    const p = await mustCreate(base, '/v1/patients', { mrn: `REL-${randomUUID().slice(0, 8)}-${i}`, givenName: 'Reliability', familyName: `Patient${i}`, birthDate: '1968-03-14' }, key);
-    const e = await mustCreate(base, `/v1/patients/${p.id}/episodes`, {
-      region: 'lumbar', diagnosis: 'L5 radiculopathy', conservativeCareStartedOn: CARE_STARTED, therapies: ['physical_therapy'], severity: 'moderate', neurologicalSigns: [],
-    }, key);
-    return { patientId: String(p.id), episodeId: String(e.id) };
-  }));
+  return pool(
+    8,
+    Array.from({ length: count }, (_, i) => async () => {
+      const p = await mustCreate(
+        base,
+        '/v1/patients',
+        { mrn: `REL-${randomUUID().slice(0, 8)}-${i}`, givenName: 'Reliability', familyName: `Patient${i}`, birthDate: '1968-03-14' },
+        key,
+      );
+      const e = await mustCreate(
+        base,
+        `/v1/patients/${p.id}/episodes`,
+        {
+          region: 'lumbar',
+          diagnosis: 'L5 radiculopathy',
+          conservativeCareStartedOn: CARE_STARTED,
+          therapies: ['physical_therapy'],
+          severity: 'moderate',
+          neurologicalSigns: [],
+        },
+        key,
+      );
+      return { patientId: String(p.id), episodeId: String(e.id) };
+    }),
+  );
 }
 
-export async function createKey(base: string, role: 'front_desk' | 'clinician' | 'auditor' | 'admin'): Promise<{ id: string; key: string }> {
+export async function createKey(
+  base: string,
+  role: 'front_desk' | 'clinician' | 'auditor' | 'admin',
+): Promise<{ id: string; key: string }> {
   const r = await mustCreate(base, '/v1/api-keys', { name: `reliability-${role}-${randomUUID().slice(0, 6)}`, role }, ADMIN_KEY);
   return { id: String(r.id), key: String(r.key) };
 }

@@ -57,7 +57,10 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   const listening = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server on ${opts.port} did not start within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`server on ${opts.port} did not start within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString('utf8').includes('listening on')) {
         clearTimeout(timer);

@@ -2,8 +2,22 @@
 // responses turned into ApiError, and a 401 reported so the app can return to sign-in.
 import { ApiError, toApiError } from './problem';
 import type {
-  BookInjection, ClosedEpisode, CreateEpisode, CreatePatient, DailyReport, Eligibility, Episode, History, Injection, Me, Patient,
-  PatientDetail, PatientPage, RecordOutcome, Schedule, UpdateEpisode,
+  BookInjection,
+  ClosedEpisode,
+  CreateEpisode,
+  CreatePatient,
+  DailyReport,
+  Eligibility,
+  Episode,
+  History,
+  Injection,
+  Me,
+  Patient,
+  PatientDetail,
+  PatientPage,
+  RecordOutcome,
+  Schedule,
+  UpdateEpisode,
 } from './types';
 
 type Query = Record<string, string | number | undefined>;
@@ -26,7 +40,11 @@ export class ApiClient {
     private readonly onUnauthorized: (err: ApiError) => void = () => undefined,
   ) {}
 
-  async raw(method: string, path: string, opts: { query?: Query; body?: unknown; accept?: string; signal?: AbortSignal } = {}): Promise<Response> {
+  async raw(
+    method: string,
+    path: string,
+    opts: { query?: Query; body?: unknown; accept?: string; signal?: AbortSignal } = {},
+  ): Promise<Response> {
     const qs = Object.entries(opts.query ?? {})
       .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
       .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
@@ -66,10 +84,12 @@ export class ApiClient {
   updateEpisode = (id: string, body: UpdateEpisode) => this.json<Episode>('PATCH', `/v1/episodes/${enc(id)}`, { body });
   closeEpisode = (id: string, reason: string) => this.json<ClosedEpisode>('POST', `/v1/episodes/${enc(id)}/close`, { body: { reason } });
   book = (body: BookInjection) => this.json<Injection>('POST', '/v1/injections', { body });
-  reschedule = (id: string, scheduledAt: string) => this.json<Injection>('POST', `/v1/injections/${enc(id)}/reschedule`, { body: { scheduledAt } });
+  reschedule = (id: string, scheduledAt: string) =>
+    this.json<Injection>('POST', `/v1/injections/${enc(id)}/reschedule`, { body: { scheduledAt } });
   cancel = (id: string, reason: string) => this.json<Injection>('POST', `/v1/injections/${enc(id)}/cancel`, { body: { reason } });
   noShow = (id: string) => this.json<Injection>('POST', `/v1/injections/${enc(id)}/no-show`, { body: {} });
-  complete = (id: string, performedAt: string) => this.json<Injection>('POST', `/v1/injections/${enc(id)}/complete`, { body: { performedAt } });
+  complete = (id: string, performedAt: string) =>
+    this.json<Injection>('POST', `/v1/injections/${enc(id)}/complete`, { body: { performedAt } });
   recordOutcome = (id: string, body: RecordOutcome) => this.json<Injection>('PUT', `/v1/injections/${enc(id)}/outcome`, { body });
   dailyReport = (date: string, signal?: AbortSignal) => this.json<DailyReport>('GET', '/v1/reports/daily', { query: { date }, signal });
 

@@ -4,11 +4,19 @@ import type { components, paths } from './schema';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 export type Ok<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch'> = paths[P][M] extends { responses: infer R }
-  ? R extends { 200: infer A } ? Json<A> : R extends { 201: infer C } ? Json<C> : never
+  ? R extends { 200: infer A }
+    ? Json<A>
+    : R extends { 201: infer C }
+      ? Json<C>
+      : never
   : never;
-export type Body<P extends keyof paths, M extends 'post' | 'put' | 'patch'> = paths[P][M] extends { requestBody: { content: { 'application/json': infer B } } }
+export type Body<P extends keyof paths, M extends 'post' | 'put' | 'patch'> = paths[P][M] extends {
+  requestBody: { content: { 'application/json': infer B } };
+}
   ? B
-  : paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+  : paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } }
+    ? B
+    : never;
 
 export type Schemas = components['schemas'];
 export type Patient = Schemas['Patient'];

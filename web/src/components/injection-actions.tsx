@@ -16,7 +16,12 @@ export function ActionButtons({ injection, open, onOpen }: { injection: Injectio
   if (injection.status !== 'scheduled') return null;
   const btn = (mode: Mode, text: string, allowed: boolean) =>
     allowed && (
-      <button type="button" className={`button small${open === mode ? ' pressed' : ''}`} aria-expanded={open === mode} onClick={() => onOpen(open === mode ? null : mode)}>
+      <button
+        type="button"
+        className={`button small${open === mode ? ' pressed' : ''}`}
+        aria-expanded={open === mode}
+        onClick={() => onOpen(open === mode ? null : mode)}
+      >
         {text}
       </button>
     );
@@ -30,7 +35,14 @@ export function ActionButtons({ injection, open, onOpen }: { injection: Injectio
   );
 }
 
-interface FormProps { injection: Injection; who: string; zone: string; mode: Mode; onDone: (message: string) => void; onClose: () => void }
+interface FormProps {
+  injection: Injection;
+  who: string;
+  zone: string;
+  mode: Mode;
+  onDone: (message: string) => void;
+  onClose: () => void;
+}
 
 export function ActionForm({ injection, who, zone, mode, onDone, onClose }: FormProps) {
   const { api } = useAuth();
@@ -102,7 +114,11 @@ export function ActionForm({ injection, who, zone, mode, onDone, onClose }: Form
       <div className="row">
         {fields}
         <div className="buttons">
-          <button type="submit" className={`button ${mode === 'cancel' ? 'danger' : 'primary'}`} disabled={busy || (mode === 'cancel' && !reason.trim())}>
+          <button
+            type="submit"
+            className={`button ${mode === 'cancel' ? 'danger' : 'primary'}`}
+            disabled={busy || (mode === 'cancel' && !reason.trim())}
+          >
             {submitText}
           </button>
           <button type="button" className="button secondary" onClick={onClose}>

@@ -39,7 +39,10 @@ function monthTicks(from: string, to: string, pxPerDay: number, minPx = 72): str
   let [y = 0, m = 1] = from.split('-').map(Number);
   for (;;) {
     m += 1;
-    if (m > 12) { m = 1; y += 1; }
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
     const d = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-01`;
     if (d > to) break;
     ticks.push(d);
@@ -90,7 +93,8 @@ export function InjectionTimeline({ items, today }: { items: HistoryItem[]; toda
   });
   const rows = labelRows(items.map((i) => x(i.localDate)));
   const labels = items.map((i, k) => ({ i, lx: x(i.localDate), ly: AXIS + 32 + (rows[k] ?? 0) * 14 }));
-  const describe = `${items.length} injection${items.length === 1 ? '' : 's'} from ${formatDate(first)} to ${formatDate(last)}` +
+  const describe =
+    `${items.length} injection${items.length === 1 ? '' : 's'} from ${formatDate(first)} to ${formatDate(last)}` +
     (intervals.length ? `; ${intervals.map((v) => `${v.days} days`).join(', ')} between injections` : '');
 
   return (
@@ -102,13 +106,19 @@ export function InjectionTimeline({ items, today }: { items: HistoryItem[]; toda
         {[0, 5, 10].map((p) => (
           <g key={p}>
             <line x1={LEFT} x2={W - RIGHT} y1={painY(p)} y2={painY(p)} className="grid" />
-            <text x={LEFT - 8} y={painY(p) + 4} className="tick" textAnchor="end">{p}</text>
+            <text x={LEFT - 8} y={painY(p) + 4} className="tick" textAnchor="end">
+              {p}
+            </text>
           </g>
         ))}
-        <text x={8} y={PAIN_TOP - 8} className="axis-title">Pain</text>
+        <text x={8} y={PAIN_TOP - 8} className="axis-title">
+          Pain
+        </text>
         {/* today */}
         <line x1={x(today)} x2={x(today)} y1={PAIN_TOP - 6} y2={AXIS} className="today" />
-        <text x={x(today) + 4} y={PAIN_TOP - 8} className="today-label">today</text>
+        <text x={x(today) + 4} y={PAIN_TOP - 8} className="today-label">
+          today
+        </text>
         {/* date axis */}
         <line x1={LEFT} x2={W - RIGHT} y1={AXIS} y2={AXIS} className="axis" />
         {monthTicks(from, to, (W - LEFT - RIGHT) / total).map((d) => (
@@ -126,7 +136,9 @@ export function InjectionTimeline({ items, today }: { items: HistoryItem[]; toda
           return (
             <g key={`${a.id}-${b.id}`} className={days < 14 ? 'interval short' : 'interval'}>
               <path d={`M${x1 + 7},${TRACK - 8} L${x1 + 7},${TRACK - 16} L${x2 - 7},${TRACK - 16} L${x2 - 7},${TRACK - 8}`} />
-              <text x={(x1 + x2) / 2} y={TRACK - 21} textAnchor="middle">{days} d</text>
+              <text x={(x1 + x2) / 2} y={TRACK - 21} textAnchor="middle">
+                {days} d
+              </text>
             </g>
           );
         })}
@@ -162,11 +174,22 @@ export function InjectionTimeline({ items, today }: { items: HistoryItem[]; toda
         ))}
       </svg>
       <figcaption className="legend">
-        <span><i className="dot completed" /> performed</span>
-        <span><i className="dot scheduled" /> booked</span>
-        <span><i className="cross" />cancelled / no-show</span>
-        <span><i className="dot before" /> pain before</span>
-        <span><i className="dot after" /> pain after</span>
+        <span>
+          <i className="dot completed" /> performed
+        </span>
+        <span>
+          <i className="dot scheduled" /> booked
+        </span>
+        <span>
+          <i className="cross" />
+          cancelled / no-show
+        </span>
+        <span>
+          <i className="dot before" /> pain before
+        </span>
+        <span>
+          <i className="dot after" /> pain after
+        </span>
         <span>brackets: days between injections</span>
       </figcaption>
     </figure>

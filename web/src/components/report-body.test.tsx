@@ -10,7 +10,14 @@ const base = {
 
 describe('daily report rendering', () => {
   it('says in words when the integrity section holds no problems, and shows it first', () => {
-    const report = { ...base, integrity: { ok: true, checks: [{ check: 'r2IntervalPairs', description: 'Two injections under 14 days apart', ok: true, count: 0 }], r2IntervalPairs: [] } };
+    const report = {
+      ...base,
+      integrity: {
+        ok: true,
+        checks: [{ check: 'r2IntervalPairs', description: 'Two injections under 14 days apart', ok: true, count: 0 }],
+        r2IntervalPairs: [],
+      },
+    };
     render(<ReportBody report={report} />);
     const sections = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
     expect(sections[0]).toBe('Integrity');
@@ -19,7 +26,14 @@ describe('daily report rendering', () => {
 
   it('lists integrity problems as a table when there are some', () => {
     const pair = { mrn: 'MRN-7', firstDate: '2027-01-01', secondDate: '2027-01-10', daysApart: 9 };
-    const report = { ...base, integrity: { ok: false, checks: [{ check: 'r2IntervalPairs', description: 'Two injections under 14 days apart', ok: false, count: 1 }], r2IntervalPairs: [pair] } };
+    const report = {
+      ...base,
+      integrity: {
+        ok: false,
+        checks: [{ check: 'r2IntervalPairs', description: 'Two injections under 14 days apart', ok: false, count: 1 }],
+        r2IntervalPairs: [pair],
+      },
+    };
     render(<ReportBody report={report} />);
     const integrity = screen.getByRole('region', { name: 'Integrity' });
     expect(within(integrity).queryByText('No integrity problems found.')).toBeNull();

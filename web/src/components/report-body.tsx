@@ -16,14 +16,28 @@ const Zone = createContext<string | null>(null);
 
 /** "byStatus" → "By status", "integrity_problems" → "Integrity problems". */
 export function humanize(key: string): string {
-  const words = key.replace(/[_-]+/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().trim();
+  const words = key
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function Text({ v }: { v: string }) {
   const zone = useContext(Zone);
-  if (UUID.test(v)) return <abbr title={v} className="id">{v.slice(0, 8)}…</abbr>;
-  if (zone && INSTANT.test(v)) return <time dateTime={v} title={v}>{formatDateTime(v, zone)}</time>;
+  if (UUID.test(v))
+    return (
+      <abbr title={v} className="id">
+        {v.slice(0, 8)}…
+      </abbr>
+    );
+  if (zone && INSTANT.test(v))
+    return (
+      <time dateTime={v} title={v}>
+        {formatDateTime(v, zone)}
+      </time>
+    );
   return <>{v}</>;
 }
 
@@ -32,7 +46,10 @@ function Cell({ v }: { v: unknown }): ReactNode {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string') return <Text v={v} />;
   if (Array.isArray(v)) return v.every(isScalar) ? v.join(', ') : `${v.length} item${v.length === 1 ? '' : 's'}`;
-  if (isRecord(v)) return Object.entries(v).map(([k, x]) => `${humanize(k)}: ${x === null || typeof x !== 'object' ? String(x) : '…'}`).join('; ');
+  if (isRecord(v))
+    return Object.entries(v)
+      .map(([k, x]) => `${humanize(k)}: ${x === null || typeof x !== 'object' ? String(x) : '…'}`)
+      .join('; ');
   return typeof v === 'number' ? String(v) : '';
 }
 
@@ -51,16 +68,39 @@ export function isEmptySection(v: unknown): boolean {
 
 function Table({ rows, caption }: { rows: Json[]; caption: string }) {
   if (rows.length === 0) return <p className="muted">None.</p>;
-  if (!rows.every(isRecord)) return <ul>{rows.map((r, k) => <li key={k}><Cell v={r} /></li>)}</ul>;
+  if (!rows.every(isRecord))
+    return (
+      <ul>
+        {rows.map((r, k) => (
+          <li key={k}>
+            <Cell v={r} />
+          </li>
+        ))}
+      </ul>
+    );
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return (
     <div className="table-scroll">
       <table className="table compact">
         <caption className="sr-only">{caption}</caption>
-        <thead><tr>{cols.map((c) => <th key={c} scope="col">{humanize(c)}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            {cols.map((c) => (
+              <th key={c} scope="col">
+                {humanize(c)}
+              </th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
           {rows.map((r, k) => (
-            <tr key={k}>{cols.map((c) => <td key={c}><Cell v={r[c]} /></td>)}</tr>
+            <tr key={k}>
+              {cols.map((c) => (
+                <td key={c}>
+                  <Cell v={r[c]} />
+                </td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </table>
@@ -75,7 +115,9 @@ function Facts({ entries }: { entries: [string, Json][] }) {
         // A long unbroken value (a hash) gets a row of its own instead of a narrow column.
         <div key={k} className={typeof v === 'string' && v.length > 28 && !v.includes(' ') ? 'fact wide' : 'fact'}>
           <dt>{humanize(k)}</dt>
-          <dd><Cell v={v} /></dd>
+          <dd>
+            <Cell v={v} />
+          </dd>
         </div>
       ))}
     </dl>
@@ -98,14 +140,23 @@ function Section({ name, value, depth }: { name: string; value: Json; depth: num
         {flat.length > 0 && <Facts entries={flat} />}
         {groups.length > 0 && (
           <div className="fact-groups">
-            {groups.map(([k, v]) => <Section key={k} name={k} value={v} depth={depth + 1} />)}
+            {groups.map(([k, v]) => (
+              <Section key={k} name={k} value={v} depth={depth + 1} />
+            ))}
           </div>
         )}
-        {rest.map(([k, v]) => <Section key={k} name={k} value={v} depth={depth + 1} />)}
+        {rest.map(([k, v]) => (
+          <Section key={k} name={k} value={v} depth={depth + 1} />
+        ))}
         {entries.length === 0 && <p className="muted">None.</p>}
       </>
     );
-  } else body = <p><Cell v={value} /></p>;
+  } else
+    body = (
+      <p>
+        <Cell v={value} />
+      </p>
+    );
   return (
     <section className={depth === 0 ? 'card report-section' : 'report-subsection'} aria-label={humanize(name)}>
       <H>{humanize(name)}</H>
@@ -116,13 +167,16 @@ function Section({ name, value, depth }: { name: string; value: Json; depth: num
 
 function IntegrityBody({ value }: { value: Json }) {
   if (Array.isArray(value)) return <Table rows={value} caption="Integrity problems" />;
-  if (!isRecord(value)) return <p><Cell v={value} /></p>;
+  if (!isRecord(value))
+    return (
+      <p>
+        <Cell v={value} />
+      </p>
+    );
   // `ok` is said in words above; empty lists of findings add nothing.
   const shown = Object.entries(value).filter(([k, v]) => k !== 'ok' && !(Array.isArray(v) && v.length === 0));
   return (
-    <>
-      {shown.map(([k, v]) => (isScalar(v) ? <Facts key={k} entries={[[k, v]]} /> : <Section key={k} name={k} value={v} depth={1} />))}
-    </>
+    <>{shown.map(([k, v]) => (isScalar(v) ? <Facts key={k} entries={[[k, v]]} /> : <Section key={k} name={k} value={v} depth={1} />))}</>
   );
 }
 
@@ -138,12 +192,22 @@ export function ReportBody({ report, zone = null }: { report: Record<string, unk
         {integrity.map(([k, v]) => (
           <section key={k} className={`card integrity ${isEmptySection(v) ? 'clean' : 'problems'}`} aria-labelledby={`sec-${k}`}>
             <h2 id={`sec-${k}`}>{humanize(k)}</h2>
-            {isEmptySection(v) ? <p className="integrity-ok">No integrity problems found.</p> : <p className="integrity-bad">Integrity problems found: see below.</p>}
+            {isEmptySection(v) ? (
+              <p className="integrity-ok">No integrity problems found.</p>
+            ) : (
+              <p className="integrity-bad">Integrity problems found: see below.</p>
+            )}
             <IntegrityBody value={v} />
           </section>
         ))}
-        {scalars.length > 0 && <div className="card"><Facts entries={scalars} /></div>}
-        {sections.map(([k, v]) => <Section key={k} name={k} value={v} depth={0} />)}
+        {scalars.length > 0 && (
+          <div className="card">
+            <Facts entries={scalars} />
+          </div>
+        )}
+        {sections.map(([k, v]) => (
+          <Section key={k} name={k} value={v} depth={0} />
+        ))}
       </div>
     </Zone.Provider>
   );

@@ -9,7 +9,11 @@ const RULE_TITLE: Record<string, string> = {
 
 export const ruleTitle = (rule: string) => RULE_TITLE[rule] ?? rule.replace(/_/g, ' ').toLowerCase();
 
-export interface Refusal { rule: string; message: string; until?: string | null | undefined }
+export interface Refusal {
+  rule: string;
+  message: string;
+  until?: string | null | undefined;
+}
 
 export function Refusals({ items }: { items: Refusal[] }) {
   return (
@@ -24,7 +28,15 @@ export function Refusals({ items }: { items: Refusal[] }) {
   );
 }
 
-export function EarliestOffer({ date, onPick, verb = 'Use' }: { date: string | null | undefined; onPick: (date: string) => void; verb?: string }) {
+export function EarliestOffer({
+  date,
+  onPick,
+  verb = 'Use',
+}: {
+  date: string | null | undefined;
+  onPick: (date: string) => void;
+  verb?: string;
+}) {
   if (!date) return <p className="muted">No eligible date could be found for this patient.</p>;
   return (
     <button type="button" className="button offer" onClick={() => onPick(date)}>

@@ -3,7 +3,11 @@
 import { useSyncExternalStore, type MouseEvent } from 'react';
 
 export type RouteName = 'today' | 'patients' | 'patient' | 'book' | 'report' | 'notFound';
-export interface Route { name: RouteName; id?: string; query: URLSearchParams }
+export interface Route {
+  name: RouteName;
+  id?: string;
+  query: URLSearchParams;
+}
 
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
@@ -17,7 +21,11 @@ const snapshot = () => window.location.pathname + window.location.search;
 
 export function parseRoute(pathname: string, search: string): Route {
   const query = new URLSearchParams(search);
-  const parts = pathname.replace(/^\/app\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = pathname
+    .replace(/^\/app\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .map(decodeURIComponent);
   if (pathname === '/' || pathname === '/app' || pathname === '/app/' || parts[0] === 'today') return { name: 'today', query };
   if (parts[0] === 'patients' && parts.length === 1) return { name: 'patients', query };
   if (parts[0] === 'patients' && parts[1] && parts.length === 2) return { name: 'patient', id: parts[1], query };

@@ -7,21 +7,42 @@ function partsFormat(zone: string): Intl.DateTimeFormat {
   let f = partsCache.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
     });
     partsCache.set(zone, f);
   }
   return f;
 }
 
-interface Wall { year: number; month: number; day: number; hour: number; minute: number; second: number }
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
 
 function wallTime(ms: number, zone: string): Wall {
   const p: Record<string, number> = {};
   for (const part of partsFormat(zone).formatToParts(new Date(ms))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
-  return { year: p.year ?? 0, month: p.month ?? 1, day: p.day ?? 1, hour: (p.hour ?? 0) % 24, minute: p.minute ?? 0, second: p.second ?? 0 };
+  return {
+    year: p.year ?? 0,
+    month: p.month ?? 1,
+    day: p.day ?? 1,
+    hour: (p.hour ?? 0) % 24,
+    minute: p.minute ?? 0,
+    second: p.second ?? 0,
+  };
 }
 
 const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
@@ -66,11 +87,22 @@ export function formatTime(at: string, zone: string): string {
 
 /** "Fri, Nov 27, 2026 9:00 AM" in the zone. */
 export function formatDateTime(at: string, zone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(new Date(at));
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(new Date(at));
 }
 
 /** A calendar date as words: "Fri, Nov 27, 2026". Dates have no zone, so they are formatted in UTC. */
-export function formatDate(iso: string, opts: Intl.DateTimeFormatOptions = { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' }): string {
+export function formatDate(
+  iso: string,
+  opts: Intl.DateTimeFormatOptions = { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' },
+): string {
   return new Intl.DateTimeFormat('en-US', { ...opts, timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 }
 

@@ -3,7 +3,12 @@
 // reload of the same key the earlier data stays on screen instead of flashing a spinner.
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-interface Settled<T> { key: string; nonce: number; data?: T; error?: unknown }
+interface Settled<T> {
+  key: string;
+  nonce: number;
+  data?: T;
+  error?: unknown;
+}
 export interface Loaded<T> {
   data: T | undefined;
   error: unknown;

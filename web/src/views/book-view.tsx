@@ -15,9 +15,23 @@ export function BookView({ patientId }: { patientId: string }) {
   const history = useLoad(`history:${patientId}`, (signal) => api.history(patientId, signal));
   useEffect(() => learnClinicZone(history.data?.timeZone), [history.data?.timeZone]);
 
-  if (!can('injection.book')) return <p className="state state-error" role="alert">Your role cannot book injections.</p>;
+  if (!can('injection.book'))
+    return (
+      <p className="state state-error" role="alert">
+        Your role cannot book injections.
+      </p>
+    );
   const error = patient.error ?? history.error;
-  if (error !== undefined) return <ErrorNote error={error} onRetry={() => { patient.reload(); history.reload(); }} />;
+  if (error !== undefined)
+    return (
+      <ErrorNote
+        error={error}
+        onRetry={() => {
+          patient.reload();
+          history.reload();
+        }}
+      />
+    );
   if (!patient.data || !history.data) return <Loading what="the patient" />;
   const p = patient.data;
   const last = [...history.data.items].reverse().find((i) => i.status === 'completed' || i.status === 'scheduled');
@@ -25,9 +39,18 @@ export function BookView({ patientId }: { patientId: string }) {
   return (
     <section aria-labelledby="book-title">
       <p className="crumbs">
-        <a href={paths.patients()} onClick={linkClick}>Patients</a> › <a href={paths.patient(p.id)} onClick={linkClick}>{p.givenName} {p.familyName}</a> ›
+        <a href={paths.patients()} onClick={linkClick}>
+          Patients
+        </a>{' '}
+        ›{' '}
+        <a href={paths.patient(p.id)} onClick={linkClick}>
+          {p.givenName} {p.familyName}
+        </a>{' '}
+        ›
       </p>
-      <h1 id="book-title">Book an injection for {p.givenName} {p.familyName}</h1>
+      <h1 id="book-title">
+        Book an injection for {p.givenName} {p.familyName}
+      </h1>
       {p.openEpisode ? (
         <BookingForm patient={p} episode={p.openEpisode} zone={history.data.timeZone} last={last} />
       ) : (

@@ -7,7 +7,11 @@ import { BookingForm } from './booking-form';
 
 const REFUSED_ON = '2027-01-11';
 const EARLIEST = '2027-01-12';
-const R2 = { rule: 'R2_INJECTION_INTERVAL', message: 'Another injection is booked on 2026-12-29; the next may be on 2027-01-12 or later.', until: EARLIEST };
+const R2 = {
+  rule: 'R2_INJECTION_INTERVAL',
+  message: 'Another injection is booked on 2026-12-29; the next may be on 2027-01-12 or later.',
+  until: EARLIEST,
+};
 
 function eligibilityServer(onBook: (c: Call) => ReturnType<Parameters<typeof fakeApi>[0]>) {
   return fakeApi((c) => {
@@ -35,7 +39,10 @@ const bookButton = () => screen.getByRole<HTMLButtonElement>('button', { name: '
 
 describe('booking form', () => {
   it('shows a refusal in plain words and books on the earliest eligible date after one click', async () => {
-    const api = eligibilityServer((c) => ({ status: 201, body: { ...injection({ status: 'scheduled', localDate: EARLIEST, scheduledAt: (c.body as { scheduledAt: string }).scheduledAt }) } }));
+    const api = eligibilityServer((c) => ({
+      status: 201,
+      body: { ...injection({ status: 'scheduled', localDate: EARLIEST, scheduledAt: (c.body as { scheduledAt: string }).scheduledAt }) },
+    }));
     renderForm();
     fireEvent.change(dateInput(), { target: { value: REFUSED_ON } });
 
@@ -54,7 +61,14 @@ describe('booking form', () => {
 
     const post = api.calls.find((c) => c.method === 'POST');
     // 10:30 in New York in January is 15:30Z: the offset is the clinic's, whatever the machine's zone.
-    expect(post?.body).toEqual({ patientId: patient().id, episodeId: episode().id, scheduledAt: '2027-01-12T10:30:00-05:00', level: 'L5-S1', approach: 'transforaminal', side: 'right' });
+    expect(post?.body).toEqual({
+      patientId: patient().id,
+      episodeId: episode().id,
+      scheduledAt: '2027-01-12T10:30:00-05:00',
+      level: 'L5-S1',
+      approach: 'transforaminal',
+      side: 'right',
+    });
     expect(post?.headers['idempotency-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(api.calls.filter((c) => c.path.endsWith('/eligibility')).map((c) => c.query.get('on'))).toContain(REFUSED_ON);
   });
@@ -64,7 +78,9 @@ describe('booking form', () => {
     const api = eligibilityServer(() => {
       attempt += 1;
       return attempt === 1
-        ? problem(422, 'INJECTION.RULE_VIOLATION', 'The injection breaks a scheduling rule', { violations: [{ rule: R2.rule, message: 'Booked 13 days after another injection.', earliestEligibleDate: '2027-02-01' }] })
+        ? problem(422, 'INJECTION.RULE_VIOLATION', 'The injection breaks a scheduling rule', {
+            violations: [{ rule: R2.rule, message: 'Booked 13 days after another injection.', earliestEligibleDate: '2027-02-01' }],
+          })
         : { status: 201, body: injection({ status: 'scheduled', localDate: '2027-02-01', scheduledAt: '2027-02-01T14:00:00.000Z' }) };
     });
     renderForm();

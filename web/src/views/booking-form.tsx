@@ -15,7 +15,12 @@ const SIDES: Side[] = ['left', 'right', 'bilateral', 'midline'];
 const APPROACHES: Approach[] = ['transforaminal', 'interlaminar', 'caudal'];
 const LEVELS = ['L3-L4', 'L4-L5', 'L5-S1', 'S1', 'C5-C6', 'C6-C7', 'C7-T1', 'T11-T12', 'sacral-hiatus'];
 
-interface Props { patient: PatientDetail; episode: Episode; zone: string; last: HistoryItem | undefined }
+interface Props {
+  patient: PatientDetail;
+  episode: Episode;
+  zone: string;
+  last: HistoryItem | undefined;
+}
 
 export function BookingForm({ patient, episode, zone, last }: Props) {
   const { api } = useAuth();
@@ -29,9 +34,21 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
   const elig = useLoad(validDate ? `elig:${patient.id}:${date}` : null, (signal) => api.eligibility(patient.id, date, signal));
   const refused = elig.data && !elig.loading && !elig.data.eligible;
 
-  const { busy, error, submit, clearError } = useSubmit(async () => {
-    setBooked(await api.book({ patientId: patient.id, episodeId: episode.id, scheduledAt: zonedIso(date, time, zone), level: level.trim(), approach, side }));
-  }, { idleAfterSuccess: true });
+  const { busy, error, submit, clearError } = useSubmit(
+    async () => {
+      setBooked(
+        await api.book({
+          patientId: patient.id,
+          episodeId: episode.id,
+          scheduledAt: zonedIso(date, time, zone),
+          level: level.trim(),
+          approach,
+          side,
+        }),
+      );
+    },
+    { idleAfterSuccess: true },
+  );
 
   const pick = (d: string) => {
     setDate(d);
@@ -43,11 +60,16 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
       <div className="card booked" role="status">
         <h2>Booked</h2>
         <p>
-          {patient.givenName} {patient.familyName}: {booked.level} {booked.side} ({booked.approach}) on <strong>{formatDateTime(booked.scheduledAt, zone)}</strong>.
+          {patient.givenName} {patient.familyName}: {booked.level} {booked.side} ({booked.approach}) on{' '}
+          <strong>{formatDateTime(booked.scheduledAt, zone)}</strong>.
         </p>
         <div className="buttons">
-          <a className="button primary" href={paths.today(booked.localDate)} onClick={linkClick}>See it on the schedule</a>
-          <a className="button secondary" href={paths.patient(patient.id)} onClick={linkClick}>Back to the patient</a>
+          <a className="button primary" href={paths.today(booked.localDate)} onClick={linkClick}>
+            See it on the schedule
+          </a>
+          <a className="button secondary" href={paths.patient(patient.id)} onClick={linkClick}>
+            Back to the patient
+          </a>
         </div>
       </div>
     );
@@ -64,23 +86,37 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
         <div className="field">
           <label htmlFor="book-time">Time (clinic time)</label>
           <input id="book-time" type="time" required value={time} onChange={(e) => setTime(e.target.value)} aria-describedby="book-zone" />
-          <span id="book-zone" className="muted small">{zone}</span>
+          <span id="book-zone" className="muted small">
+            {zone}
+          </span>
         </div>
         <div className="field">
           <label htmlFor="book-level">Level</label>
           <input id="book-level" required list="levels" value={level} onChange={(e) => setLevel(e.target.value)} autoComplete="off" />
-          <datalist id="levels">{LEVELS.map((l) => <option key={l} value={l} />)}</datalist>
+          <datalist id="levels">
+            {LEVELS.map((l) => (
+              <option key={l} value={l} />
+            ))}
+          </datalist>
         </div>
         <div className="field">
           <label htmlFor="book-approach">Approach</label>
           <select id="book-approach" value={approach} onChange={(e) => setApproach(e.target.value as Approach)}>
-            {APPROACHES.map((a) => <option key={a} value={a}>{a}</option>)}
+            {APPROACHES.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">
           <label htmlFor="book-side">Side</label>
           <select id="book-side" value={side} onChange={(e) => setSide(e.target.value as Side)}>
-            {SIDES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {SIDES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </div>
       </div>
@@ -96,7 +132,9 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
           <p className="state state-ok">Eligible on {formatDate(date)}.</p>
         ) : (
           <div className="state state-refused">
-            <p><strong>Not eligible on {formatDate(date)}.</strong></p>
+            <p>
+              <strong>Not eligible on {formatDate(date)}.</strong>
+            </p>
             <Refusals items={elig.data.blockers} />
             <EarliestOffer date={elig.data.earliestEligibleDate} onPick={pick} />
           </div>
@@ -118,7 +156,9 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
         <button type="submit" className="button primary" disabled={busy || !validDate || refused || !level.trim()}>
           {busy ? 'Booking…' : 'Book injection'}
         </button>
-        <a className="button secondary" href={paths.patient(patient.id)} onClick={linkClick}>Cancel</a>
+        <a className="button secondary" href={paths.patient(patient.id)} onClick={linkClick}>
+          Cancel
+        </a>
       </div>
     </form>
   );

@@ -12,13 +12,30 @@ const SEVERITIES: Severity[] = ['mild', 'moderate', 'severe'];
 const SIGNS: Sign[] = ['numbness', 'tingling', 'weakness', 'reflex_loss', 'bowel_bladder'];
 const THERAPIES: Therapy[] = ['medication', 'physical_therapy', 'activity_modification', 'exercise_education'];
 
-function Checks<T extends string>({ legend, name, all, value, onChange }: { legend: string; name: string; all: T[]; value: T[]; onChange: (v: T[]) => void }) {
+function Checks<T extends string>({
+  legend,
+  name,
+  all,
+  value,
+  onChange,
+}: {
+  legend: string;
+  name: string;
+  all: T[];
+  value: T[];
+  onChange: (v: T[]) => void;
+}) {
   return (
     <fieldset className="checks">
       <legend>{legend}</legend>
       {all.map((v) => (
         <label key={v}>
-          <input type="checkbox" name={name} checked={value.includes(v)} onChange={(e) => onChange(e.target.checked ? [...value, v] : value.filter((x) => x !== v))} />
+          <input
+            type="checkbox"
+            name={name}
+            checked={value.includes(v)}
+            onChange={(e) => onChange(e.target.checked ? [...value, v] : value.filter((x) => x !== v))}
+          />
           {label(v)}
         </label>
       ))}
@@ -26,7 +43,12 @@ function Checks<T extends string>({ legend, name, all, value, onChange }: { lege
   );
 }
 
-interface Props { patientId: string; episode?: Episode; onDone: (msg: string) => void; onClose: () => void }
+interface Props {
+  patientId: string;
+  episode?: Episode;
+  onDone: (msg: string) => void;
+  onClose: () => void;
+}
 
 /** Opens an episode, or edits the open one (region and start date are fixed once opened). */
 export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
@@ -44,7 +66,14 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
       await api.updateEpisode(episode.id, { diagnosis: diagnosis.trim(), severity, neurologicalSigns: signs, therapies });
       onDone('Episode updated.');
     } else {
-      await api.openEpisode(patientId, { region, diagnosis: diagnosis.trim(), conservativeCareStartedOn: startedOn, severity, neurologicalSigns: signs, therapies });
+      await api.openEpisode(patientId, {
+        region,
+        diagnosis: diagnosis.trim(),
+        conservativeCareStartedOn: startedOn,
+        severity,
+        neurologicalSigns: signs,
+        therapies,
+      });
       onDone('Episode opened.');
     }
   });
@@ -56,14 +85,22 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
           <div className="field">
             <label htmlFor="ep-region">Region</label>
             <select id="ep-region" value={region} onChange={(e) => setRegion(e.target.value as Region)}>
-              {REGIONS.map((r) => <option key={r} value={r}>{r}</option>)}
+              {REGIONS.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
             </select>
           </div>
         )}
         <div className="field">
           <label htmlFor="ep-severity">Severity</label>
           <select id="ep-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
-            {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </div>
         {!episode && (
@@ -81,8 +118,12 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
       <Checks legend="Conservative therapies tried" name="therapies" all={THERAPIES} value={therapies} onChange={setTherapies} />
       {error !== null && <ErrorNote error={error} />}
       <div className="buttons">
-        <button type="submit" className="button primary" disabled={busy || !diagnosis.trim()}>{episode ? 'Save episode' : 'Open episode'}</button>
-        <button type="button" className="button secondary" onClick={onClose}>Cancel</button>
+        <button type="submit" className="button primary" disabled={busy || !diagnosis.trim()}>
+          {episode ? 'Save episode' : 'Open episode'}
+        </button>
+        <button type="button" className="button secondary" onClick={onClose}>
+          Cancel
+        </button>
       </div>
     </form>
   );
@@ -107,8 +148,12 @@ export function CloseEpisodeForm({ episode, onDone, onClose }: { episode: Episod
       </div>
       {error !== null && <ErrorNote error={error} />}
       <div className="buttons">
-        <button type="submit" className="button danger" disabled={busy || !reason.trim()}>Close episode</button>
-        <button type="button" className="button secondary" onClick={onClose}>Cancel</button>
+        <button type="submit" className="button danger" disabled={busy || !reason.trim()}>
+          Close episode
+        </button>
+        <button type="button" className="button secondary" onClick={onClose}>
+          Cancel
+        </button>
       </div>
     </form>
   );

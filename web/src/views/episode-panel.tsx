@@ -9,7 +9,15 @@ import { CloseEpisodeForm, EpisodeForm } from './episode-form';
 
 type Mode = 'edit' | 'close' | 'open' | null;
 
-export function EpisodePanel({ patientId, episode, onChanged }: { patientId: string; episode: Episode | null; onChanged: (msg: string) => void }) {
+export function EpisodePanel({
+  patientId,
+  episode,
+  onChanged,
+}: {
+  patientId: string;
+  episode: Episode | null;
+  onChanged: (msg: string) => void;
+}) {
   const can = useCan();
   const [mode, setMode] = useState<Mode>(null);
   const done = (msg: string) => {
@@ -23,7 +31,9 @@ export function EpisodePanel({ patientId, episode, onChanged }: { patientId: str
         <h2>Episode</h2>
         <p className="muted">No open episode. An injection can be booked only within an open episode.</p>
         {can('episode.open') && mode !== 'open' && (
-          <button type="button" className="button primary" onClick={() => setMode('open')}>Open episode</button>
+          <button type="button" className="button primary" onClick={() => setMode('open')}>
+            Open episode
+          </button>
         )}
         {mode === 'open' && <EpisodeForm patientId={patientId} onDone={done} onClose={() => setMode(null)} />}
       </div>
@@ -37,7 +47,9 @@ export function EpisodePanel({ patientId, episode, onChanged }: { patientId: str
         <dt>Diagnosis</dt>
         <dd>{episode.diagnosis}</dd>
         <dt>Severity</dt>
-        <dd><span className={`badge severity-${episode.severity}`}>{episode.severity}</span></dd>
+        <dd>
+          <span className={`badge severity-${episode.severity}`}>{episode.severity}</span>
+        </dd>
         <dt>Neurological signs</dt>
         <dd>{episode.neurologicalSigns.length ? episode.neurologicalSigns.map(label).join(', ') : <span className="muted">none</span>}</dd>
         <dt>Conservative care</dt>
@@ -56,8 +68,16 @@ export function EpisodePanel({ patientId, episode, onChanged }: { patientId: str
       </dl>
       {mode === null && (can('episode.edit') || can('episode.close')) && (
         <div className="buttons">
-          {can('episode.edit') && <button type="button" className="button secondary" onClick={() => setMode('edit')}>Edit episode</button>}
-          {can('episode.close') && <button type="button" className="button secondary" onClick={() => setMode('close')}>Close episode</button>}
+          {can('episode.edit') && (
+            <button type="button" className="button secondary" onClick={() => setMode('edit')}>
+              Edit episode
+            </button>
+          )}
+          {can('episode.close') && (
+            <button type="button" className="button secondary" onClick={() => setMode('close')}>
+              Close episode
+            </button>
+          )}
         </div>
       )}
       {mode === 'edit' && <EpisodeForm patientId={patientId} episode={episode} onDone={done} onClose={() => setMode(null)} />}

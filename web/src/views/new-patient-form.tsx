@@ -13,8 +13,12 @@ export function NewPatientForm({ onCreated, onCancel }: { onCreated: (p: Patient
 
   const { busy, error, submit } = useSubmit(async () => {
     const body: CreatePatient = {
-      mrn: v.mrn.trim(), givenName: v.givenName.trim(), familyName: v.familyName.trim(), birthDate: v.birthDate,
-      phone: v.phone.trim() || null, email: v.email.trim() || null,
+      mrn: v.mrn.trim(),
+      givenName: v.givenName.trim(),
+      familyName: v.familyName.trim(),
+      birthDate: v.birthDate,
+      phone: v.phone.trim() || null,
+      email: v.email.trim() || null,
     };
     onCreated(await api.createPatient(body));
   });
@@ -39,8 +43,12 @@ export function NewPatientForm({ onCreated, onCancel }: { onCreated: (p: Patient
       </div>
       {error !== null && <ErrorNote error={error} />}
       <div className="buttons">
-        <button type="submit" className="button primary" disabled={busy}>{busy ? 'Saving…' : 'Register patient'}</button>
-        <button type="button" className="button secondary" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Register patient'}
+        </button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );

@@ -6,7 +6,12 @@ import { ErrorNote } from '../components/status';
 import { dateIn } from '../lib/time';
 import { useSubmit } from '../lib/use-submit';
 
-interface Props { injection: Injection; zone: string; onSaved: () => void; onClose: () => void }
+interface Props {
+  injection: Injection;
+  zone: string;
+  onSaved: () => void;
+  onClose: () => void;
+}
 
 export function OutcomeForm({ injection, zone, onSaved, onClose }: Props) {
   const { api } = useAuth();
@@ -30,7 +35,17 @@ export function OutcomeForm({ injection, zone, onSaved, onClose }: Props) {
   const num = (id: string, text: string, value: string, set: (v: string) => void, max: number, required = true) => (
     <div className="field narrow">
       <label htmlFor={`${idp}-${id}`}>{text}</label>
-      <input id={`${idp}-${id}`} type="number" inputMode="numeric" min={0} max={max} step={1} required={required} value={value} onChange={(e) => set(e.target.value)} />
+      <input
+        id={`${idp}-${id}`}
+        type="number"
+        inputMode="numeric"
+        min={0}
+        max={max}
+        step={1}
+        required={required}
+        value={value}
+        onChange={(e) => set(e.target.value)}
+      />
     </div>
   );
 
@@ -45,8 +60,12 @@ export function OutcomeForm({ injection, zone, onSaved, onClose }: Props) {
           <input id={`${idp}-on`} type="date" required value={assessedOn} onChange={(e) => setAssessedOn(e.target.value)} />
         </div>
         <div className="buttons">
-          <button type="submit" className="button primary" disabled={busy || before === '' || after === ''}>Save outcome</button>
-          <button type="button" className="button secondary" onClick={onClose}>Close</button>
+          <button type="submit" className="button primary" disabled={busy || before === '' || after === ''}>
+            Save outcome
+          </button>
+          <button type="button" className="button secondary" onClick={onClose}>
+            Close
+          </button>
         </div>
       </div>
       {error !== null && <ErrorNote error={error} />}

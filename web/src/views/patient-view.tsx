@@ -41,19 +41,32 @@ export function PatientView({ id }: { id: string }) {
 
   return (
     <section aria-labelledby="patient-title">
-      <p className="crumbs"><a href={paths.patients()} onClick={linkClick}>Patients</a> ›</p>
+      <p className="crumbs">
+        <a href={paths.patients()} onClick={linkClick}>
+          Patients
+        </a>{' '}
+        ›
+      </p>
       <div className="view-head">
         <div>
-          <h1 id="patient-title">{p.givenName} {p.familyName}</h1>
+          <h1 id="patient-title">
+            {p.givenName} {p.familyName}
+          </h1>
           <p className="demographics">
-            <span>MRN <strong>{p.mrn}</strong></span>
-            <span>Born {formatDate(p.birthDate, { year: 'numeric', month: 'short', day: 'numeric' })} ({age} y)</span>
+            <span>
+              MRN <strong>{p.mrn}</strong>
+            </span>
+            <span>
+              Born {formatDate(p.birthDate, { year: 'numeric', month: 'short', day: 'numeric' })} ({age} y)
+            </span>
             {p.phone && <span>Phone {p.phone}</span>}
             {p.email && <span>{p.email}</span>}
           </p>
         </div>
         {can('injection.book') && (
-          <a className="button primary" href={paths.book(p.id)} onClick={linkClick}>Book injection</a>
+          <a className="button primary" href={paths.book(p.id)} onClick={linkClick}>
+            Book injection
+          </a>
         )}
       </div>
       {notice && <Notice>{notice}</Notice>}
@@ -78,8 +91,15 @@ export function PatientView({ id }: { id: string }) {
         ) : (
           <>
             <InjectionTimeline items={history.data.items} today={dateIn(zone)} />
-            <HistoryTable items={history.data.items} zone={zone} open={open} setOpen={setOpen} onDone={changed}
-              canOutcome={can('injection.outcome')} who={`${p.givenName} ${p.familyName}`} />
+            <HistoryTable
+              items={history.data.items}
+              zone={zone}
+              open={open}
+              setOpen={setOpen}
+              onDone={changed}
+              canOutcome={can('injection.outcome')}
+              who={`${p.givenName} ${p.familyName}`}
+            />
           </>
         )}
       </div>
@@ -87,7 +107,15 @@ export function PatientView({ id }: { id: string }) {
   );
 }
 
-interface TableProps { items: HistoryItem[]; zone: string; open: Open; setOpen: (o: Open) => void; onDone: (m: string) => void; canOutcome: boolean; who: string }
+interface TableProps {
+  items: HistoryItem[];
+  zone: string;
+  open: Open;
+  setOpen: (o: Open) => void;
+  onDone: (m: string) => void;
+  canOutcome: boolean;
+  who: string;
+}
 
 function HistoryTable({ items, zone, open, setOpen, onDone, canOutcome, who }: TableProps) {
   return (
@@ -100,7 +128,9 @@ function HistoryTable({ items, zone, open, setOpen, onDone, canOutcome, who }: T
           <th scope="col">Status</th>
           <th scope="col">Days since previous</th>
           <th scope="col">Pain before → after</th>
-          <th scope="col"><span className="sr-only">Actions</span></th>
+          <th scope="col">
+            <span className="sr-only">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -109,21 +139,43 @@ function HistoryTable({ items, zone, open, setOpen, onDone, canOutcome, who }: T
           return (
             <Fragment key={i.id}>
               <tr className={`status-row-${i.status}`}>
-                <td>{formatDate(i.localDate)}<div className="muted small">{formatTime(i.scheduledAt, zone)}</div></td>
-                <td><strong>{i.level}</strong> · {label(i.side)} <div className="muted small">{i.approach}, {i.region}</div></td>
-                <td><StatusBadge status={i.status} />{i.cancelReason && <div className="muted small">{i.cancelReason}</div>}</td>
+                <td>
+                  {formatDate(i.localDate)}
+                  <div className="muted small">{formatTime(i.scheduledAt, zone)}</div>
+                </td>
+                <td>
+                  <strong>{i.level}</strong> · {label(i.side)}{' '}
+                  <div className="muted small">
+                    {i.approach}, {i.region}
+                  </div>
+                </td>
+                <td>
+                  <StatusBadge status={i.status} />
+                  {i.cancelReason && <div className="muted small">{i.cancelReason}</div>}
+                </td>
                 <td>{i.daysSincePrevious ?? <span className="muted">—</span>}</td>
                 <td>
                   {i.outcome ? (
-                    <>{i.outcome.painBefore} → {i.outcome.painAfter} <span className="muted">({i.outcome.percentImprovement}% better)</span></>
+                    <>
+                      {i.outcome.painBefore} → {i.outcome.painAfter} <span className="muted">({i.outcome.percentImprovement}% better)</span>
+                    </>
                   ) : (
                     <span className="muted">—</span>
                   )}
                 </td>
                 <td>
-                  <ActionButtons injection={i} open={mine === 'outcome' ? null : mine} onOpen={(m) => setOpen(m ? { id: i.id, mode: m } : null)} />
+                  <ActionButtons
+                    injection={i}
+                    open={mine === 'outcome' ? null : mine}
+                    onOpen={(m) => setOpen(m ? { id: i.id, mode: m } : null)}
+                  />
                   {canOutcome && i.status === 'completed' && (
-                    <button type="button" className="button small" aria-expanded={mine === 'outcome'} onClick={() => setOpen(mine === 'outcome' ? null : { id: i.id, mode: 'outcome' })}>
+                    <button
+                      type="button"
+                      className="button small"
+                      aria-expanded={mine === 'outcome'}
+                      onClick={() => setOpen(mine === 'outcome' ? null : { id: i.id, mode: 'outcome' })}
+                    >
                       {i.outcome ? 'Edit outcome' : 'Record outcome'}
                     </button>
                   )}

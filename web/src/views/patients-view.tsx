@@ -41,14 +41,25 @@ export function PatientsView({ q }: { q: string }) {
       <div className="view-head">
         <h1 id="patients-title">Patients</h1>
         {can('patient.create') && !creating && (
-          <button type="button" className="button primary" onClick={() => setCreating(true)}>New patient</button>
+          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+            New patient
+          </button>
         )}
       </div>
       {creating && <NewPatientForm onCancel={() => setCreating(false)} onCreated={(p) => navigate(paths.patient(p.id))} />}
       <form className="search" role="search" onSubmit={search}>
         <label htmlFor="patient-q">MRN or name</label>
-        <input id="patient-q" type="search" value={text} maxLength={100} onChange={(e) => setText(e.target.value)} placeholder="e.g. MRN-1042 or Example" />
-        <button type="submit" className="button primary">Search</button>
+        <input
+          id="patient-q"
+          type="search"
+          value={text}
+          maxLength={100}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="e.g. MRN-1042 or Example"
+        />
+        <button type="submit" className="button primary">
+          Search
+        </button>
       </form>
       {first.error !== undefined ? (
         <ErrorNote error={first.error} onRetry={first.reload} />
@@ -70,7 +81,11 @@ export function PatientsView({ q }: { q: string }) {
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
-                  <td><a href={paths.patient(p.id)} onClick={linkClick}>{p.familyName}, {p.givenName}</a></td>
+                  <td>
+                    <a href={paths.patient(p.id)} onClick={linkClick}>
+                      {p.familyName}, {p.givenName}
+                    </a>
+                  </td>
                   <td>{p.mrn}</td>
                   <td>{formatDate(p.birthDate, { year: 'numeric', month: 'short', day: 'numeric' })}</td>
                   <td>{p.phone ?? <span className="muted">—</span>}</td>

@@ -22,7 +22,12 @@ export function ReportView({ date }: { date: string | null }) {
   const [download, setDownload] = useState<{ busy: boolean; error?: string }>({ busy: false });
   useEffect(() => learnClinicZone(report.data?.meta.timeZone), [report.data?.meta.timeZone]);
 
-  if (!allowed) return <p className="state state-error" role="alert">The daily report is available to auditors and administrators.</p>;
+  if (!allowed)
+    return (
+      <p className="state state-error" role="alert">
+        The daily report is available to auditors and administrators.
+      </p>
+    );
 
   async function downloadCsv() {
     setDownload({ busy: true });
@@ -51,13 +56,22 @@ export function ReportView({ date }: { date: string | null }) {
         </div>
         <div className="day-picker">
           <label htmlFor="report-date">Date</label>
-          <input id="report-date" type="date" value={day} onChange={(e) => isIsoDate(e.target.value) && navigate(paths.report(e.target.value), { replace: true })} />
+          <input
+            id="report-date"
+            type="date"
+            value={day}
+            onChange={(e) => isIsoDate(e.target.value) && navigate(paths.report(e.target.value), { replace: true })}
+          />
           <button type="button" className="button primary" onClick={() => void downloadCsv()} disabled={download.busy}>
             {download.busy ? 'Preparing…' : 'Download CSV'}
           </button>
         </div>
       </div>
-      {download.error && <p className="state state-error" role="alert">{download.error}</p>}
+      {download.error && (
+        <p className="state state-error" role="alert">
+          {download.error}
+        </p>
+      )}
       {report.error !== undefined ? (
         <ErrorNote error={report.error} onRetry={report.reload} />
       ) : !report.data ? (

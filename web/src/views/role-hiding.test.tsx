@@ -9,7 +9,14 @@ import { PatientView } from './patient-view';
 import { PatientsView } from './patients-view';
 import { TodayView } from './today-view';
 
-const SCHEDULED = injection({ id: 'a1b2c3d4-0000-4000-8000-000000000020', status: 'scheduled', performedAt: null, localDate: '2026-12-04', scheduledAt: '2026-12-04T14:00:00.000Z', daysSincePrevious: 21 });
+const SCHEDULED = injection({
+  id: 'a1b2c3d4-0000-4000-8000-000000000020',
+  status: 'scheduled',
+  performedAt: null,
+  localDate: '2026-12-04',
+  scheduledAt: '2026-12-04T14:00:00.000Z',
+  daysSincePrevious: 21,
+});
 const COMPLETED = injection();
 
 function api(role: Role) {
@@ -25,7 +32,10 @@ function api(role: Role) {
 
 const names = (role: 'button' | 'link') => screen.queryAllByRole(role).map((b) => b.textContent?.trim());
 
-const EXPECT: Record<Role, { report: boolean; book: boolean; create: boolean; episode: boolean; outcome: boolean; complete: boolean; desk: boolean }> = {
+const EXPECT: Record<
+  Role,
+  { report: boolean; book: boolean; create: boolean; episode: boolean; outcome: boolean; complete: boolean; desk: boolean }
+> = {
   front_desk: { report: false, book: true, create: true, episode: false, outcome: false, complete: false, desk: true },
   clinician: { report: false, book: true, create: true, episode: true, outcome: true, complete: true, desk: true },
   auditor: { report: true, book: false, create: false, episode: false, outcome: false, complete: false, desk: false },
@@ -44,7 +54,11 @@ describe.each(Object.entries(EXPECT) as [Role, (typeof EXPECT)[Role]][])('as %s'
 
   it('offers on the patient page only the actions of the role', async () => {
     api(role);
-    render(<SignedIn role={role}><PatientView id={patient().id} /></SignedIn>);
+    render(
+      <SignedIn role={role}>
+        <PatientView id={patient().id} />
+      </SignedIn>,
+    );
     await screen.findByRole('img', { name: 'Injection timeline' });
     const buttons = names('button');
     const links = names('link');
@@ -60,12 +74,20 @@ describe.each(Object.entries(EXPECT) as [Role, (typeof EXPECT)[Role]][])('as %s'
 
   it('offers on Today and Patients only the actions of the role', async () => {
     api(role);
-    const { unmount } = render(<SignedIn role={role}><TodayView date="2026-12-04" /></SignedIn>);
+    const { unmount } = render(
+      <SignedIn role={role}>
+        <TodayView date="2026-12-04" />
+      </SignedIn>,
+    );
     await screen.findByText('MRN MRN-1042');
     expect(names('button').includes('Complete')).toBe(may.complete);
     expect(names('button').includes('Cancel')).toBe(may.desk);
     unmount();
-    render(<SignedIn role={role}><PatientsView q="" /></SignedIn>);
+    render(
+      <SignedIn role={role}>
+        <PatientsView q="" />
+      </SignedIn>,
+    );
     await screen.findByText('Example, Ada');
     expect(names('button').includes('New patient')).toBe(may.create);
   });

@@ -34,7 +34,11 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (me: Me, key: strin
           <img src="/favicon.svg" alt="" width="28" height="28" /> ESI Scheduler
         </h1>
         <p className="muted">Sign in with the API key issued to you by the clinic administrator.</p>
-        {notice && !error && <p className="state state-info" role="status">{notice}</p>}
+        {notice && !error && (
+          <p className="state state-info" role="status">
+            {notice}
+          </p>
+        )}
         <label htmlFor="api-key">API key</label>
         <input
           id="api-key"

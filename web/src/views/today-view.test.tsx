@@ -15,10 +15,19 @@ describe('Today', () => {
     vi.setSystemTime(new Date('2027-01-13T03:30:00Z'));
     const api = fakeApi((c) =>
       c.path === '/v1/schedule'
-        ? { body: schedule(c.query.get('date') ?? '', c.query.get('date') === '2027-01-12' ? [{ scheduledAt: '2027-01-12T14:00:00.000Z', localDate: '2027-01-12' }] : []) }
+        ? {
+            body: schedule(
+              c.query.get('date') ?? '',
+              c.query.get('date') === '2027-01-12' ? [{ scheduledAt: '2027-01-12T14:00:00.000Z', localDate: '2027-01-12' }] : [],
+            ),
+          }
         : undefined,
     );
-    render(<SignedIn role="front_desk"><TodayView date={null} /></SignedIn>);
+    render(
+      <SignedIn role="front_desk">
+        <TodayView date={null} />
+      </SignedIn>,
+    );
     expect(await screen.findByText('9:00 AM')).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Today: Tuesday, January 12, 2027');
     expect(api.calls.at(-1)?.query.get('date')).toBe('2027-01-12');
@@ -29,10 +38,23 @@ describe('Today', () => {
     fakeApi((c) => {
       if (c.path !== '/v1/schedule') return undefined;
       return fail
-        ? { status: 503, body: { type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'DATABASE.UNAVAILABLE', detail: 'The database is not reachable; try again shortly.' } }
+        ? {
+            status: 503,
+            body: {
+              type: 'about:blank',
+              title: 'Service Unavailable',
+              status: 503,
+              code: 'DATABASE.UNAVAILABLE',
+              detail: 'The database is not reachable; try again shortly.',
+            },
+          }
         : { body: schedule(c.query.get('date') ?? '') };
     });
-    render(<SignedIn role="clinician"><TodayView date="2027-01-12" /></SignedIn>);
+    render(
+      <SignedIn role="clinician">
+        <TodayView date="2027-01-12" />
+      </SignedIn>,
+    );
     expect((await screen.findByRole('alert')).textContent).toContain('The database is not reachable; try again shortly.');
     fail = false;
     screen.getByRole('button', { name: 'Try again' }).click();

@@ -33,15 +33,27 @@ export function TodayView({ date }: { date: string | null }) {
     <section aria-labelledby="today-title">
       <div className="view-head">
         <div>
-          <h1 id="today-title">{day === today ? 'Today' : 'Schedule'}: {formatDate(day, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}</h1>
+          <h1 id="today-title">
+            {day === today ? 'Today' : 'Schedule'}: {formatDate(day, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}
+          </h1>
           <p className="muted">Times are clinic time ({schedule.data?.timeZone ?? zone}).</p>
         </div>
         <div className="day-picker" role="group" aria-label="Choose the day">
-          <button type="button" className="button secondary" onClick={() => go(addDays(day, -1))} aria-label="Previous day">‹</button>
-          <label className="sr-only" htmlFor="schedule-date">Date</label>
+          <button type="button" className="button secondary" onClick={() => go(addDays(day, -1))} aria-label="Previous day">
+            ‹
+          </button>
+          <label className="sr-only" htmlFor="schedule-date">
+            Date
+          </label>
           <input id="schedule-date" type="date" value={day} onChange={(e) => isIsoDate(e.target.value) && go(e.target.value)} />
-          <button type="button" className="button secondary" onClick={() => go(addDays(day, 1))} aria-label="Next day">›</button>
-          {day !== today && <button type="button" className="button secondary" onClick={() => go(today)}>Today</button>}
+          <button type="button" className="button secondary" onClick={() => go(addDays(day, 1))} aria-label="Next day">
+            ›
+          </button>
+          {day !== today && (
+            <button type="button" className="button secondary" onClick={() => go(today)}>
+              Today
+            </button>
+          )}
         </div>
       </div>
       {notice && <Notice>{notice}</Notice>}
@@ -64,12 +76,18 @@ export function TodayView({ date }: { date: string | null }) {
                 <th scope="col">Patient</th>
                 <th scope="col">Procedure</th>
                 <th scope="col">Status</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {items.map((item) => (
-                <Row key={item.id} item={item} zone={schedule.data?.timeZone ?? zone} open={open?.id === item.id ? open.mode : null}
+                <Row
+                  key={item.id}
+                  item={item}
+                  zone={schedule.data?.timeZone ?? zone}
+                  open={open?.id === item.id ? open.mode : null}
                   onOpen={(mode) => setOpen(mode ? { id: item.id, mode } : null)}
                   onDone={(msg) => {
                     setOpen(null);
@@ -86,7 +104,13 @@ export function TodayView({ date }: { date: string | null }) {
   );
 }
 
-interface RowProps { item: ScheduleItem; zone: string; open: Mode | null; onOpen: (m: Mode | null) => void; onDone: (msg: string) => void }
+interface RowProps {
+  item: ScheduleItem;
+  zone: string;
+  open: Mode | null;
+  onOpen: (m: Mode | null) => void;
+  onDone: (msg: string) => void;
+}
 
 function Row({ item, zone, open, onOpen, onDone }: RowProps) {
   const who = `${item.patient.givenName} ${item.patient.familyName}`;
@@ -95,7 +119,9 @@ function Row({ item, zone, open, onOpen, onDone }: RowProps) {
       <tr className={`status-row-${item.status}`}>
         <td className="time">{formatTime(item.scheduledAt, zone)}</td>
         <td>
-          <a href={paths.patient(item.patient.id)} onClick={linkClick}>{item.patient.familyName}, {item.patient.givenName}</a>
+          <a href={paths.patient(item.patient.id)} onClick={linkClick}>
+            {item.patient.familyName}, {item.patient.givenName}
+          </a>
           <div className="muted small">MRN {item.patient.mrn}</div>
         </td>
         <td>
