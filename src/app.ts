@@ -16,6 +16,7 @@ import inputTextPlugin from './plugins/input-text.plugin.ts';
 import openapiPlugin from './plugins/openapi.plugin.ts';
 import dashboardPlugin from './plugins/dashboard.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { loadPolicies, type PolicyRegistry } from './modules/coverage/policy-registry.ts';
 import { apiRoutes } from './routes.ts';
 import { APP_VERSION } from './version.ts';
 
@@ -27,6 +28,8 @@ export interface AppOptions {
   /** The clock, so tests can pin "now". */
   clock?: () => Date;
   authFailuresPerMinute?: number;
+  /** The coverage policies; read from `config.policiesDir` when not given. */
+  policies?: PolicyRegistry;
   /** Serve the built dashboard from web/dist when present. */
   serveDashboard?: boolean;
 }
@@ -34,6 +37,8 @@ export interface AppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  // First: a bad policy file stops the start before anything else is set up.
+  const policies = opts.policies ?? loadPolicies(opts.config.policiesDir);
   const logger = opts.logStream ? { ...loggerOptions(opts.config.logLevel), stream: opts.logStream } : loggerOptions(opts.config.logLevel);
   const app = Fastify({
     logger,
@@ -91,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     db: opts.db,
     config: opts.config,
     clock: opts.clock ?? (() => new Date()),
+    policies,
   });
   if (opts.serveDashboard !== false) await app.register(dashboardPlugin);
   await app.ready();

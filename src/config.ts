@@ -1,5 +1,6 @@
 // The one place that reads the environment. Every variable of SPEC §4 is parsed here with zod; a bad
 // value stops the process with a message naming each offending variable.
+import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
@@ -30,7 +31,11 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   REPORT_SCHEDULER: z.enum(['on', 'off']).default('on'),
   REPORT_DIR: z.string().min(1).optional(),
+  POLICIES_DIR: z.string().min(1).optional(),
 });
+
+/** The coverage policies shipped with the service (`policies/` beside `src/`, also in a build's dist/). */
+export const DEFAULT_POLICIES_DIR = fileURLToPath(new URL('../policies', import.meta.url));
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -46,6 +51,8 @@ export interface Config {
   dataDir: string;
   reportScheduler: boolean;
   reportDir: string | undefined;
+  /** Folder of the payer coverage policy files (SPEC §5). */
+  policiesDir: string;
 }
 
 export class ConfigError extends Error {
@@ -75,5 +82,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     reportScheduler: e.REPORT_SCHEDULER === 'on',
     reportDir: e.REPORT_DIR,
+    policiesDir: e.POLICIES_DIR ?? DEFAULT_POLICIES_DIR,
   };
 }

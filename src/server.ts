@@ -13,6 +13,7 @@ import { loggerOptions, pgLogLine } from './logger.ts';
 import { generateKey } from './modules/api-keys/api-keys.routes.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { startReportScheduler } from './modules/reports/report-scheduler.ts';
+import { loadPolicies, PolicyError, type PolicyRegistry } from './modules/coverage/policy-registry.ts';
 
 /** With the embedded database and no ADMIN_API_KEY, a key is generated once and kept in the data dir. */
 async function embeddedAdminKey(dataDir: string): Promise<{ key: string; created: boolean }> {
@@ -30,6 +31,17 @@ export async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  // The payer policy files are checked before the database is touched: a bad one names file and field.
+  let policies: PolicyRegistry;
+  try {
+    policies = loadPolicies(config.policiesDir);
+  } catch (err) {
+    if (err instanceof PolicyError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(78);
     }
@@ -77,7 +89,7 @@ export async function main(): Promise<void> {
   // buffered when the process exits.
   const logStream = pino.destination({ dest: 1, sync: false, minLength: 8_192 });
   setInterval(() => logStream.flush(), 200).unref();
-  const app = await buildApp({ config: { ...config, databaseUrl }, db, logStream });
+  const app = await buildApp({ config: { ...config, databaseUrl }, db, logStream, policies });
   const scheduler = config.reportScheduler ? startReportScheduler({ db, config, log }) : undefined;
 
   let stopping = false;
