@@ -17,6 +17,7 @@ import {
   OUTCOME_DUE_DAYS,
 } from './report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from './report-flags.queries.ts';
+import { dayCoverageIssues } from './report-coverage.queries.ts';
 import { auditGaps, closedEpisodeInjections, r1WithoutExemption, r2IntervalPairs } from './report-integrity.queries.ts';
 import { INTEGRITY_CHECKS, REPORT_FLAGS, type DailyReportT, type IntegrityCheckName } from './report.schemas.ts';
 
@@ -62,6 +63,12 @@ export function contentHash(
     .digest('hex');
 }
 
+/** The clinic-local date's first instant and the next date's, in UTC (a DST day has 23 or 25 hours). */
+function dayBounds(date: string, zone: string): [string, string] {
+  const start = DateTime.fromISO(date, { zone }).startOf('day');
+  return [start.toUTC().toISO() ?? '', start.plus({ days: 1 }).toUTC().toISO() ?? ''];
+}
+
 async function readSections(client: pg.PoolClient, date: string, zone: string) {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
@@ -81,6 +88,7 @@ async function readSections(client: pg.PoolClient, date: string, zone: string) {
       auditGaps: await auditGaps(client, INTEGRITY_ITEM_LIMIT),
       flags: await flaggedPatients(client, date),
       clinic: await clinicTotals(client),
+      coverageIssues: await dayCoverageIssues(client, ...dayBounds(date, zone)),
     };
     await client.query('COMMIT');
     return sections;
@@ -156,6 +164,7 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
     missingOutcomes: s.missingOutcomes,
     noShowsAndCancellations: s.absences.map((a) => ({ ...a, localTime: localTime(a.scheduledAt) })),
     flags: s.flags,
+    coverageIssues: s.coverageIssues,
   };
   return { ...body, meta: { ...body.meta, contentHash: contentHash(body) } };
 }

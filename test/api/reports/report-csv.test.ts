@@ -63,6 +63,7 @@ describe('GET /v1/reports/daily as CSV', () => {
       ['missingOutcomes', json.missingOutcomes],
       ['noShowsAndCancellations', json.noShowsAndCancellations],
       ['flags', json.flags],
+      ['coverageIssues', json.coverageIssues],
     ];
     expect(Object.keys(csv)).toEqual(['meta', 'totals', ...tables.map(([n]) => n)]);
     for (const [name, items] of tables) {
