@@ -25,6 +25,8 @@ export interface TestAppOptions {
   now?: string;
   logLevel?: Config['logLevel'];
   authFailuresPerMinute?: number;
+  /** A folder of coverage policy files instead of the shipped policies/ */
+  policiesDir?: string;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -35,6 +37,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: opts.logLevel ?? 'warn',
     REPORT_SCHEDULER: 'off',
+    ...(opts.policiesDir ? { POLICIES_DIR: opts.policiesDir } : {}),
   });
   const db = createDatabase({ url: testDb.url, poolSize: 10 });
   const logs: string[] = [];

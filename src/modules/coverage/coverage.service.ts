@@ -50,6 +50,17 @@ export function coveredFrom(
   return earliestCoveredDate({ versions, facts, from, earliestEligible });
 }
 
+/** The judgement stored on a booking; null for bookings made before coverage was judged. */
+export function storedJudgement(row: {
+  coveragePolicyId: string | null;
+  coveragePolicyVersion: number | null;
+  coverageIssues: unknown;
+}): CoverageJudgement | null {
+  if (row.coveragePolicyId === null || !Array.isArray(row.coverageIssues)) return null;
+  const issues = row.coverageIssues as CoverageJudgement['issues'];
+  return { policyId: row.coveragePolicyId, version: row.coveragePolicyVersion, covered: issues.length === 0, issues };
+}
+
 /** Keeps the judgement on the booking: later policy versions never change it. */
 export async function storeJudgement(q: Queryable, injectionId: string, j: CoverageJudgement): Promise<void> {
   await q.query({
@@ -57,4 +68,27 @@ export async function storeJudgement(q: Queryable, injectionId: string, j: Cover
     text: `UPDATE injections SET "coveragePolicyId" = $2, "coveragePolicyVersion" = $3::int, "coverageIssues" = $4::jsonb WHERE id = $1::uuid`,
     values: [injectionId, j.policyId, j.version, JSON.stringify(j.issues)],
   });
+}
+
+/** What eligibility and booking know when they ask: the rules' own facts, structurally the coverage facts. */
+export interface CoverageQuestion {
+  episode: (CoverageFacts['episode'] & object) | null;
+  injections: CoverageFacts['injections'];
+}
+
+/** Eligibility's coverage answer on a date: the verdict and the earliest covered date. Without an open
+ * episode there is nothing to judge (R3 already answers), so both are null. */
+export function eligibilityCoverage(
+  policies: PolicyRegistry,
+  policyId: string,
+  q: CoverageQuestion,
+  on: IsoDate,
+  earliestEligible: (from: IsoDate) => IsoDate | null,
+): { coverage: CoverageJudgement | null; earliestCoveredDate: IsoDate | null } {
+  if (q.episode === null) return { coverage: null, earliestCoveredDate: null };
+  const facts: CoverageFacts = { booking: { localDate: on, region: q.episode.region }, episode: q.episode, injections: q.injections };
+  return {
+    coverage: judgeBooking(policies, policyId, facts),
+    earliestCoveredDate: coveredFrom(policies, policyId, facts, on, earliestEligible),
+  };
 }
