@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
+import prettier from 'prettier';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/prisma.ts';
@@ -24,7 +25,9 @@ async function generate(): Promise<string> {
     // The version changes with every release and says nothing about shapes.
     doc.info.version = '0';
     const ast = await openapiTS(doc, { alphabetize: true });
-    return HEADER + astToString(ast);
+    // Formatted as `npm run lint` checks every file, so the committed file is both current and formatted.
+    const options = (await prettier.resolveConfig(OUT)) ?? {};
+    return prettier.format(HEADER + astToString(ast), { ...options, filepath: OUT });
   } finally {
     await app.close();
     await db.close();
