@@ -14,7 +14,7 @@ export interface CoverageInput {
 export function coverageColumns(policies: PolicyRegistry, coverage: CoverageInput | null) {
   if (coverage === null) return { coveragePayer: null, coveragePolicyId: DEFAULT_POLICY_ID, coverageMemberId: null };
   if (!policies.has(coverage.policyId)) {
-    throw new AppError('REQUEST.VALIDATION', `Unknown coverage policy: ${coverage.policyId}`, {
+    throw new AppError('REQUEST.VALIDATION', 'coverage.policyId names no installed coverage policy', {
       errors: [{ path: 'body.coverage.policyId', message: 'must be the id of an installed policy (GET /v1/policies)' }],
     });
   }
