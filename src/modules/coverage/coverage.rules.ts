@@ -118,6 +118,8 @@ interface Prepared {
   all: number[];
   /** counted injections in the booking's region, oldest first */
   region: { day: number; inj: CoverageInjection }[];
+  /** their day numbers, in the same order */
+  regionDays: number[];
   conservativeStart: number;
   /** the last day any injection fact can change a verdict */
   lastFact: number;
@@ -133,7 +135,8 @@ function prepare(facts: CoverageFacts): Prepared {
     .sort((a, b) => a.day - b.day);
   const all = counted.map((i) => toDay(i.localDate)).sort((a, b) => a - b);
   const conservativeStart = toDay(facts.episode.conservativeCareStartedOn);
-  return { facts, all, region, conservativeStart, lastFact: Math.max(conservativeStart, ...all) };
+  const regionDays = region.map((r) => r.day);
+  return { facts, all, region, regionDays, conservativeStart, lastFact: Math.max(conservativeStart, ...all) };
 }
 
 const reliefOk = (inj: CoverageInjection, c: Extract<CoverageCheck, { code: 'C_REPEAT_RELIEF' }>): boolean => {
@@ -142,18 +145,28 @@ const reliefOk = (inj: CoverageInjection, c: Extract<CoverageCheck, { code: 'C_R
   return c.lastedDays <= 0 || (o.reliefLastedDays !== null && o.reliefLastedDays >= c.lastedDays);
 };
 
+/** The index of the first of `sorted` that is ≥ `v` (sorted.length when none is). */
+function lowerBound(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The most counted injections in the region (the new one included) in any window of `w` days holding `day`. */
 function busiestWindow(p: Prepared, day: number, w: number): number {
-  const dates = p.region.map((r) => r.day).filter((d) => d > day - w && d < day + w);
-  dates.push(day);
-  dates.sort((a, b) => a - b);
+  const days = p.regionDays;
+  const inRange = (from: number, to: number) => lowerBound(days, to + 1) - lowerBound(days, from);
   // A window holding `day` can slide right until it starts at a date ≤ day without losing any date,
-  // so the busiest one starts at one of them.
-  let best = 0;
-  for (const start of dates) {
-    if (start > day) break;
-    if (start <= day - w) continue;
-    best = Math.max(best, dates.filter((d) => d >= start && d <= start + w - 1).length);
+  // so the busiest one starts at `day` or at an injection in (day − w, day].
+  let best = inRange(day, day + w - 1) + 1;
+  for (let k = lowerBound(days, day - w + 1); k < days.length && days[k]! <= day; k++) {
+    const start = days[k]!;
+    best = Math.max(best, inRange(start, start + w - 1) + 1);
   }
   return best;
 }
@@ -183,11 +196,30 @@ function horizon(p: Prepared, c: CoverageCheck, day: number): number {
   return Math.max(day, p.lastFact) + reach + 1;
 }
 
+/** For a check failing on `day`: a later day no earlier than the first one it can pass on. */
+function nextCandidate(p: Prepared, c: CoverageCheck, day: number): number {
+  switch (c.code) {
+    case 'C_MIN_INTERVAL_DAYS':
+      // The latest conflict stays one until `days` after it, on either side of it.
+      return Math.max(day + 1, ...p.all.filter((d) => Math.abs(d - day) < c.days).map((d) => d + c.days));
+    case 'C_REPEAT_RELIEF':
+      // The latest earlier injection without the relief stays in the window until `windowDays` after it.
+      return Math.max(
+        day + 1,
+        ...p.region.filter((r) => r.day < day && r.day > day - c.windowDays && !reliefOk(r.inj, c)).map((r) => r.day + c.windowDays),
+      );
+    case 'C_CONSERVATIVE_DAYS':
+      return Math.max(day + 1, p.conservativeStart + c.days);
+    case 'C_MAX_PER_REGION':
+    case 'C_MAX_LEVELS':
+      return day + 1;
+  }
+}
+
 function untilOf(p: Prepared, c: CoverageCheck, day: number): number | null {
   if (c.code === 'C_MAX_LEVELS') return null; // no date changes the levels of a session
-  if (c.code === 'C_CONSERVATIVE_DAYS') return Math.max(day, p.conservativeStart + c.days);
   const end = horizon(p, c, day);
-  for (let d = day; d <= end; d++) if (passes(p, c, d)) return d;
+  for (let d = day; d <= end; d = nextCandidate(p, c, d)) if (passes(p, c, d)) return d;
   return null;
 }
 
