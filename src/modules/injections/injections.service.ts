@@ -167,7 +167,8 @@ export class InjectionsService {
           const violations = this.judge(target, facts);
           if (violations.length) throw violationError(violations);
           const booking = { ...body, levels, scheduledAt: new Date(body.scheduledAt), localDate };
-          const row = await insertBooking(client, ctx, booking, this.deps.clock(), toInjectionDto);
+          // Row timestamps are the wall clock, like every audit event's `at` (the clinic's "now" may be pinned).
+          const row = await insertBooking(client, ctx, booking, new Date(), toInjectionDto);
           await linkResourcePg(client, ctx, 'injection', row.id);
           return toInjectionDto(row);
         }),
@@ -197,7 +198,7 @@ export class InjectionsService {
         throw new AppError('INJECTION.INVALID_TRANSITION', `Cannot ${transition.replace('_', '-')} an injection that is ${before.status}`);
       }
       const change = await work(client, before);
-      const row = await updateInjection(client, id, change, this.deps.clock());
+      const row = await updateInjection(client, id, change, new Date());
       const dto = toInjectionDto(row);
       await appendAudit(client, ctx, {
         action: `injection.${transition}`,

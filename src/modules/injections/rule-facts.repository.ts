@@ -93,7 +93,7 @@ function ruleFactsFromRows(rows: readonly RuleFactsRow[]): RuleFacts {
   return { episode, injections };
 }
 
-const RULE_FACTS_SQL = `SELECT ${RULE_FACTS_COLUMNS}
+export const RULE_FACTS_SQL = `SELECT ${RULE_FACTS_COLUMNS}
   FROM (SELECT 1) one
   LEFT JOIN episodes e ON e.id = $2::uuid
   ${LATEST_CONSULTATION}
@@ -107,7 +107,7 @@ export async function loadRuleFacts(q: Queryable, patientId: string, episodeId: 
   return ruleFactsFromRows(rows);
 }
 
-const ELIGIBILITY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uuid),
+export const ELIGIBILITY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uuid),
   a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'eligibility.read', 'patient', p.id::text, p.id FROM p)
   SELECT ${RULE_FACTS_COLUMNS}
     FROM p LEFT JOIN episodes e ON e."patientId" = p.id AND e.status = 'open'
