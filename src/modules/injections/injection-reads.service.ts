@@ -6,8 +6,10 @@ import type { RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/dates.ts';
 import { earliestEligibleDate, evaluateBooking, withDaysSincePrevious } from './injection.rules.ts';
-import { eligibilityFacts, historyRows, scheduleRows } from './injection-reads.repository.ts';
+import { historyRows, scheduleRows } from './injection-reads.repository.ts';
+import { loadEligibilityFacts } from './rule-facts.repository.ts';
 import { toInjectionDto } from './injections.repository.ts';
+import { eligibilityCoverage, patientPolicyId } from '../coverage/coverage.service.ts';
 
 export class InjectionReadsService {
   constructor(private readonly deps: Deps) {}
@@ -18,8 +20,11 @@ export class InjectionReadsService {
 
   async eligibility(ctx: RequestContext, patientId: string, on: string | undefined) {
     const date = on ?? todayIn(this.zone, this.deps.clock());
-    const facts = await eligibilityFacts(this.deps.db.pool, ctx, patientId);
-    if (!facts) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
+    const [facts, policyId] = await Promise.all([
+      loadEligibilityFacts(this.deps.db.pool, ctx, patientId),
+      patientPolicyId(this.deps.db.pool, patientId),
+    ]);
+    if (!facts || policyId === null) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
     const input = { patientId, episode: facts.episode, injections: facts.injections, localDate: date };
     const violations = evaluateBooking(input);
     return {
@@ -27,6 +32,8 @@ export class InjectionReadsService {
       on: date,
       earliestEligibleDate: earliestEligibleDate(input),
       blockers: violations.map((v) => ({ rule: v.rule, message: v.message, until: v.until })),
+      // SPEC §5: the payer policy's verdict on the same date, and the first date both allow.
+      ...eligibilityCoverage(this.deps.policies, policyId, facts, date, (from) => earliestEligibleDate({ ...input, from })),
     };
   }
 
