@@ -4,8 +4,6 @@ import type pg from 'pg';
 import { DEFAULT_POLICY_ID } from './coverage.schemas.ts';
 import { earliestCoveredDate, judgeCoverage, type CheckCode, type CoverageFacts, type IsoDate } from './coverage.rules.ts';
 import type { PolicyRegistry } from './policy-registry.ts';
-import type { RequestContext } from '../audit/audit.repository.ts';
-import { appendAudit } from '../audit/audit-writer.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -95,26 +93,17 @@ export function eligibilityCoverage(
   };
 }
 
-/** A new booking's judgement, inside its transaction: judged under the patient's policy version in
- * effect on the booking's date, stored on the injection and audited with it. Never refuses. */
+/** A new booking's judgement, inside its transaction before the row is written: under the patient's
+ * policy version in effect on the booking's date. The caller stores it (storeJudgement) and audits it
+ * with the booking. Never refuses; null without an episode (R3 refuses that booking anyway). */
 export async function judgeNewBooking(
   client: Queryable,
-  ctx: RequestContext,
   policies: PolicyRegistry,
-  b: { injectionId: string; patientId: string; question: CoverageQuestion; booking: Omit<CoverageFacts['booking'], 'region'> },
+  b: { patientId: string; question: CoverageQuestion; booking: Omit<CoverageFacts['booking'], 'region'> },
 ): Promise<CoverageJudgement | null> {
   const episode = b.question.episode;
   const policyId = await patientPolicyId(client, b.patientId);
   if (episode === null || policyId === null) return null;
   const booking = { ...b.booking, region: episode.region };
-  const judgement = judgeBooking(policies, policyId, { booking, episode, injections: b.question.injections });
-  await storeJudgement(client, b.injectionId, judgement);
-  await appendAudit(client, ctx, {
-    action: 'injection.coverage',
-    entityType: 'injection',
-    entityId: b.injectionId,
-    patientId: b.patientId,
-    after: judgement,
-  });
-  return judgement;
+  return judgeBooking(policies, policyId, { booking, episode, injections: b.question.injections });
 }

@@ -115,7 +115,10 @@ describe('booking', () => {
     ]);
     expect(rows[0]).toEqual({ coveragePolicyId: 'acme', coveragePolicyVersion: 1, coverageIssues: r.body.coverage.issues });
     const events = (await a.call('GET', `/v1/audit-events?patientId=${patientId}`)).body.items as Record<string, any>[];
-    expect(events.find((e) => e.action === 'injection.coverage')).toMatchObject({ entityId: r.body.id, after: r.body.coverage });
+    // One event records the booking and the verdict it was given.
+    const booked = events.filter((e) => e.entityId === r.body.id);
+    expect(booked.map((e) => e.action)).toEqual(['injection.book']);
+    expect(booked[0]?.after.coverage).toEqual(r.body.coverage);
     // A covered booking says so.
     const ok = await a.book(patientId, episodeId, nyMorning('2027-03-01'));
     expect(ok.body.coverage).toEqual({ policyId: 'acme', version: 1, covered: true, issues: [] });
