@@ -20,7 +20,14 @@ import {
   type Transition,
   type Violation,
 } from './injection.rules.ts';
-import { inTransaction, insertBooking, lockInjection, lockPatientRow, updateInjection, type InjectionChange } from './booking.repository.ts';
+import {
+  inTransaction,
+  insertBooking,
+  lockInjection,
+  lockPatientRow,
+  updateInjection,
+  type InjectionChange,
+} from './booking.repository.ts';
 import { loadRuleFacts, type RuleFacts } from './rule-facts.repository.ts';
 import { toInjectionDto, type InjectionDtoT, type InjectionRow } from './injections.repository.ts';
 import { judgeNewBooking, storeJudgement, type CoverageJudgement } from '../coverage/coverage.service.ts';
@@ -118,7 +125,8 @@ export class InjectionsService {
           : [
               {
                 rule: 'R2_INJECTION_INTERVAL',
-                message: 'Another injection for this patient was booked within 14 days at the same moment; injections must be at least 14 days apart.',
+                message:
+                  'Another injection for this patient was booked within 14 days at the same moment; injections must be at least 14 days apart.',
                 earliestEligibleDate: null,
                 until: null,
               },
@@ -152,12 +160,16 @@ export class InjectionsService {
 
   async book(ctx: RequestContext, body: BookRequest): Promise<InjectionDtoT & { coverage: CoverageJudgement | null }> {
     const levels = normaliseLevels(requestedLevels(body) ?? []);
-    // What can be judged without the episode first: a 400 for impossible anatomy precedes the rules.
-    const shape = checkAnatomy({ region: null, levels, approach: body.approach, side: body.side });
-    if (shape.length) throw anatomyError(shape);
     const localDate = localDateOf(body.scheduledAt, this.zone);
     const target = { patientId: body.patientId, episodeId: body.episodeId, localDate };
-    const attempted = { scheduledAt: body.scheduledAt, localDate, episodeId: body.episodeId, levels, approach: body.approach, side: body.side };
+    const attempted = {
+      scheduledAt: body.scheduledAt,
+      localDate,
+      episodeId: body.episodeId,
+      levels,
+      approach: body.approach,
+      side: body.side,
+    };
     const refusal = { action: 'injection.book.refused', entityId: null, patientId: body.patientId, attempted };
     return this.auditRefusal(ctx, refusal, () =>
       this.onExclusion(target, () =>
@@ -184,10 +196,10 @@ export class InjectionsService {
     );
   }
 
-  /** The anatomy against the episode's region, when the episode is the patient's (else R3 answers). */
+  /** A 400 for anatomy no clinician could perform precedes the rules. Judged against the episode's
+   * region when the episode is the patient's; otherwise only what does not depend on it (R3 answers). */
   private assertAnatomy(facts: RuleFacts, a: { levels: string[]; approach: Approach; side: Side }, patientId: string) {
     const region: Region | null = facts.episode?.patientId === patientId ? facts.episode.region : null;
-    if (region === null) return;
     const problems = checkAnatomy({ region, ...a });
     if (problems.length) throw anatomyError(problems);
   }
@@ -247,11 +259,7 @@ export class InjectionsService {
             approach: body.approach ?? before.approach,
             side: body.side ?? before.side,
           };
-          if (anatomyChanged) {
-            const shape = checkAnatomy({ region: null, ...anatomy });
-            if (shape.length) throw anatomyError(shape);
-            this.assertAnatomy(facts, anatomy, before.patientId);
-          }
+          if (anatomyChanged) this.assertAnatomy(facts, anatomy, before.patientId);
           const violations = this.judge({ ...target, patientId: before.patientId, episodeId: before.episodeId }, facts);
           if (violations.length) throw violationError(violations);
           return { scheduledAt: new Date(body.scheduledAt), localDate, ...(anatomyChanged ? anatomy : {}) };
@@ -288,7 +296,12 @@ export class InjectionsService {
     const owner = await this.owner(id);
     if (!owner) throw new AppError('INJECTION.NOT_FOUND', 'Injection not found');
     const target = { ...owner, localDate: performedOn, excludeId: id };
-    const refusal = { action: 'injection.complete.refused', entityId: id, patientId: owner.patientId, attempted: { performedAt, localDate: performedOn } };
+    const refusal = {
+      action: 'injection.complete.refused',
+      entityId: id,
+      patientId: owner.patientId,
+      attempted: { performedAt, localDate: performedOn },
+    };
     return this.auditRefusal(ctx, refusal, () =>
       this.onExclusion(target, () =>
         this.change(ctx, id, 'complete', async (client, before) => {
