@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { ApiError } from '../api/problem';
 import type { Approach, Episode, HistoryItem, Injection, PatientDetail, Side } from '../api/types';
 import { useAuth } from '../auth/auth-context';
-import { EarliestOffer, Refusals } from '../components/rules';
+import { CoverageNote, EarliestOffer, Refusals } from '../components/rules';
 import { ErrorNote } from '../components/status';
 import { linkClick, paths } from '../lib/router';
 import { dateIn, formatDate, formatDateTime, isIsoDate, zonedIso } from '../lib/time';
@@ -138,6 +138,9 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
             <Refusals items={elig.data.blockers} />
             <EarliestOffer date={elig.data.earliestEligibleDate} onPick={pick} />
           </div>
+        )}
+        {validDate && elig.data && !elig.loading && elig.error === undefined && (
+          <CoverageNote coverage={elig.data.coverage} earliest={elig.data.earliestCoveredDate} onPick={pick} />
         )}
       </div>
 
