@@ -16,7 +16,7 @@ async function generate(): Promise<string> {
   // The pg pool is lazy: nothing connects unless a request runs a query, and /openapi.json runs none.
   const db = createDatabase({ url: 'postgresql://127.0.0.1:1/unused', poolSize: 1 });
   const config = loadConfig({ LOG_LEVEL: 'silent', REPORT_SCHEDULER: 'off' });
-  const app = await buildApp({ config, db, serveDashboard: false });
+  const app = await buildApp({ config, db, serveDashboard: false, keyCache: false });
   try {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
     if (res.statusCode !== 200) throw new Error(`/openapi.json answered ${res.statusCode}`);
