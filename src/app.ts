@@ -68,7 +68,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Before any plugin: every route is listed (tests compare them with SPEC) and its words are known to the log.
   trackRoutes(app, rememberRoute);
-  app.setValidatorCompiler(validatorCompiler);
+  // An empty JSON body is "no body" (an action with nothing to say, sent by a client that always sets
+  // Content-Type): the route's schema then decides, so an optional body passes and a required one is
+  // still a 400. Anything else goes to Fastify's own parser (prototype poisoning refused).
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return json(request, text, done);
+  });
+  // Fastify hands a missing body to the validator as null; zod's optional() means undefined. Either
+  // way the route's schema decides whether a body is required.
+  app.setValidatorCompiler((route) => {
+    const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+    return route.httpPart === 'body' ? (data: unknown) => validate(data === null ? undefined : data) : validate;
+  });
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

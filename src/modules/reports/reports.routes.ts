@@ -83,7 +83,8 @@ export const reportsRoutes: FastifyPluginAsyncZod<Deps> = async (app, { db, conf
       const { date, limit, cursor } = request.query;
       const after = readCursor(cursor, (text) => {
         const m = CURSOR.exec(text);
-        if (!m?.[1] || !m[2] || !Uuid.safeParse(m[2]).success || new Date(m[1]).toISOString() !== m[1]) return undefined;
+        const at = m?.[1] ? new Date(m[1]) : undefined;
+        if (!m?.[2] || !at || Number.isNaN(at.getTime()) || at.toISOString() !== m[1] || !Uuid.safeParse(m[2]).success) return undefined;
         return { startedAt: m[1], id: m[2] };
       });
       const rows = await listRuns(db.pool, { date, limit: limit + 1, after });
