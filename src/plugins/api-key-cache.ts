@@ -48,6 +48,11 @@ export class ApiKeyCache {
     return this.listening && !this.closed;
   }
 
+  /** The listening connection's server process id (tests end it to simulate a lost connection). */
+  get listenerPid(): number | undefined {
+    return this.listening ? (this.listener as (pg.Client & { processID?: number }) | undefined)?.processID : undefined;
+  }
+
   /** Opens the listener; a database that is down at start only delays the cache, never the start. */
   async start(): Promise<void> {
     await this.open().catch((err: unknown) => this.lost(undefined, err));
@@ -84,10 +89,17 @@ export class ApiKeyCache {
     this.waiters.delete(id ?? '');
   }
 
-  /** Resolves when this instance has received the notification for `id` (every listener gets it at
-   * the same commit), or after `timeoutMs`, or at once when the cache is bypassed anyway. */
-  async notified(id: string, timeoutMs = 2_000): Promise<boolean> {
+  /** Resolves when this instance has received the notification for `id`, plus `graceMs` for the
+   * other instances' listeners, which PostgreSQL sent it to from the same commit (a busy instance may
+   * read its socket a little later); or after `timeoutMs`; or at once when the cache is bypassed. */
+  async notified(id: string, { timeoutMs = 2_000, graceMs = 50 } = {}): Promise<boolean> {
     if (!this.active) return false;
+    const heard = await this.heard(id, timeoutMs);
+    await new Promise((r) => setTimeout(r, graceMs).unref());
+    return heard;
+  }
+
+  private heard(id: string, timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const set = this.waiters.get(id) ?? new Set<() => void>();
       const timer = setTimeout(() => {
