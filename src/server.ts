@@ -79,7 +79,8 @@ export async function main(): Promise<void> {
   const logStream = pino.destination({ dest: 1, sync: false, minLength: 8_192 });
   setInterval(() => logStream.flush(), 200).unref();
   const secret = await resolveServerSecret(config.serverSecret, resolve(config.dataDir));
-  if (secret.source === 'process') log.warn('DATA_DIR is not writable and SERVER_SECRET is unset: idempotency records will not survive a restart');
+  if (secret.source === 'process')
+    log.warn('DATA_DIR is not writable and SERVER_SECRET is unset: idempotency records will not survive a restart');
   const app = await buildApp({ config: { ...config, databaseUrl, serverSecret: secret.secret }, db, logStream });
   const scheduler = config.reportScheduler ? startReportScheduler({ db, config, log }) : undefined;
 

@@ -50,7 +50,8 @@ export class ApiKeyCache {
 
   /** The listening connection's server process id (tests end it to simulate a lost connection). */
   get listenerPid(): number | undefined {
-    return this.listening ? (this.listener as (pg.Client & { processID?: number }) | undefined)?.processID : undefined;
+    const client = this.listener as unknown as { processID?: number } | undefined;
+    return this.listening ? client?.processID : undefined;
   }
 
   /** Opens the listener; a database that is down at start only delays the cache, never the start. */

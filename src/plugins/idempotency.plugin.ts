@@ -72,7 +72,12 @@ export function requestHasher(serverSecret: string): { prefix: string; hash: (re
     prefix,
     hash: (request) => {
       const path = request.url.split('?')[0] ?? '';
-      return prefix + createHmac('sha256', key).update(`${request.method} ${path}\n${canonical(request.body ?? null)}`).digest('hex');
+      return (
+        prefix +
+        createHmac('sha256', key)
+          .update(`${request.method} ${path}\n${canonical(request.body ?? null)}`)
+          .digest('hex')
+      );
     },
   };
 }
@@ -204,7 +209,12 @@ export default fp<IdempotencyOptions>(
       }
       await db.pool.query(
         `UPDATE idempotency_records SET state = 'completed', "responseStatus" = $2, "responseBody" = $3, "responseType" = $4 WHERE id = $1`,
-        [id, reply.statusCode, seal(request.sealKey, { recordId: id, apiKeyId: request.actor.id, key }, payload), String(reply.getHeader('content-type') ?? 'application/json')],
+        [
+          id,
+          reply.statusCode,
+          seal(request.sealKey, { recordId: id, apiKeyId: request.actor.id, key }, payload),
+          String(reply.getHeader('content-type') ?? 'application/json'),
+        ],
       );
       return payload;
     });

@@ -20,7 +20,8 @@ export interface SealBinding {
   key: string;
 }
 
-const associatedData = (b: SealBinding) => Buffer.from(JSON.stringify(['esi-scheduler/idempotency/v2', b.recordId, b.apiKeyId, b.key]), 'utf8');
+const associatedData = (b: SealBinding) =>
+  Buffer.from(JSON.stringify(['esi-scheduler/idempotency/v2', b.recordId, b.apiKeyId, b.key]), 'utf8');
 
 export function seal(key: Buffer, binding: SealBinding, plaintext: string): string {
   const iv = randomBytes(12);

@@ -11,6 +11,7 @@ const inYears = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
 
 export const IsoDate = z
   .string()
+  .max(10, 'must be a date YYYY-MM-DD')
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine(isIsoDate, 'must be a real calendar date')
   .refine((v) => inYears(Number(v.slice(0, 4))), `must be between ${MIN_YEAR}-01-01 and ${MAX_YEAR}-12-31`)
@@ -21,13 +22,14 @@ const withSeconds = z.iso.datetime({ offset: true });
 const minutesOnly = z.iso.datetime({ offset: true, precision: -1 });
 export const Instant = z
   .string()
+  .max(40, 'must be an ISO 8601 instant with an offset or Z, e.g. 2027-02-15T09:00:00-05:00')
   .refine((v) => withSeconds.safeParse(v).success || minutesOnly.safeParse(v).success, {
     message: 'must be an ISO 8601 instant with an offset or Z, e.g. 2027-02-15T09:00:00-05:00',
   })
   .refine((v) => inYears(new Date(v).getUTCFullYear()), `must be between years ${MIN_YEAR} and ${MAX_YEAR}`)
   .meta({ format: 'date-time', example: '2027-02-15T09:00:00-05:00' });
 
-export const Uuid = z.uuid({ message: 'must be a UUID' });
+export const Uuid = z.uuid({ message: 'must be a UUID' }).max(36, 'must be a UUID');
 export const IdParams = z.object({ id: Uuid });
 
 export const Problem = z

@@ -32,7 +32,16 @@ const CreatedKeyDto = KeyDto.extend({ key: z.string().describe('the secret; show
 
 export const generateKey = () => `esk_${randomBytes(32).toString('base64url')}`;
 
-const select = { id: true, name: true, role: true, prefix: true, createdAt: true, revokedAt: true, expiresAt: true, lastUsedAt: true } as const;
+const select = {
+  id: true,
+  name: true,
+  role: true,
+  prefix: true,
+  createdAt: true,
+  revokedAt: true,
+  expiresAt: true,
+  lastUsedAt: true,
+} as const;
 interface KeyRow {
   id: string;
   name: string;

@@ -27,8 +27,8 @@ const EventDto = z
     patientId: z.string().nullable(),
     requestId: z.string().nullable().describe("the server's id for the request (its X-Request-Id response header)"),
     clientRequestId: z.string().nullable().describe('the X-Request-Id the client sent, when it was well-formed'),
-    before: z.unknown().nullable(),
-    after: z.unknown().nullable(),
+    before: z.unknown().describe('the entity before a change (JSON), or null'),
+    after: z.unknown().describe('the entity after a change, or what a read or refusal concerned (JSON), or null'),
   })
   .meta({ id: 'AuditEvent' });
 

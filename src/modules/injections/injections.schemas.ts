@@ -5,6 +5,7 @@ const SEGMENT = '(?:C[1-8]|T(?:[1-9]|1[0-2])|L[1-5]|S[1-5]|Co)';
 /** A spinal level or interspace such as L4-L5, L5-S1, C6-C7, S1, or the caudal sacral hiatus. */
 export const Level = z
   .string()
+  .max(20)
   .regex(new RegExp(`^(?:${SEGMENT}(?:-${SEGMENT})?|sacral-hiatus)$`), 'must be a spinal level such as L4-L5, L5-S1 or C6-C7')
   .meta({ example: 'L4-L5' });
 

@@ -3,7 +3,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { AppError } from '../../shared/errors.ts';
 import { ctxOf } from '../../shared/request-context.ts';
 import { Uuid, encodeCursor, problems, readCursor } from '../../shared/schemas.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
