@@ -27,7 +27,7 @@ export interface AppOptions {
   /** The clock, so tests can pin "now". */
   clock?: () => Date;
   authFailuresPerMinute?: number;
-  /** Cache key lookups while listening for key changes (default on); off for a document dump. */
+  /** Cache key lookups while listening for key changes (default: API_KEY_CACHE); off for a document dump. */
   keyCache?: boolean | { retryMs?: number };
   /** Serve the built dashboard from web/dist when present. */
   serveDashboard?: boolean;
@@ -115,7 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     authFailuresPerMinute: opts.authFailuresPerMinute ?? 60,
     requestsPerKeyPerMinute: opts.config.rateLimitPerMinute,
     clock,
-    ...(opts.keyCache !== undefined ? { keyCache: opts.keyCache } : {}),
+    keyCache: opts.keyCache ?? opts.config.apiKeyCache,
   });
   await app.register(idempotencyPlugin, { db: opts.db, serverSecret, resources: resourceLoaders(opts.db) });
   await app.register(healthRoutes, { db: opts.db });

@@ -35,6 +35,8 @@ const envSchema = z.object({
     .optional(),
   // Requests per minute per API key (per instance); 0 turns the limit off.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  // Serve key lookups from memory while LISTENing for key changes; off behind a transaction pooler.
+  API_KEY_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   REPORT_SCHEDULER: z.enum(['on', 'off']).default('on'),
@@ -53,6 +55,7 @@ export interface Config {
   adminApiKey: string | undefined;
   serverSecret: string | undefined;
   rateLimitPerMinute: number;
+  apiKeyCache: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   dataDir: string;
   reportScheduler: boolean;
@@ -84,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminApiKey: e.ADMIN_API_KEY,
     serverSecret: e.SERVER_SECRET,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    apiKeyCache: e.API_KEY_CACHE === 'on',
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     reportScheduler: e.REPORT_SCHEDULER === 'on',

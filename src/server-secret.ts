@@ -15,9 +15,11 @@ export interface ServerSecret {
 export async function resolveServerSecret(fromEnv: string | undefined, dataDir: string): Promise<ServerSecret> {
   if (fromEnv) return { secret: fromEnv, source: 'env' };
   const file = join(dataDir, 'server-secret');
+  let damaged = false;
   try {
     const existing = (await readFile(file, 'utf8')).trim();
     if (existing.length >= 32) return { secret: existing, source: 'file', file };
+    damaged = true; // emptied or truncated: replaced (records under the old secret count as unknown)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return processSecret();
   }
@@ -25,11 +27,15 @@ export async function resolveServerSecret(fromEnv: string | undefined, dataDir: 
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const secret = randomBytes(32).toString('base64url');
     // 'wx': two instances starting at once on one DATA_DIR must not overwrite each other's secret.
-    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: damaged ? 'w' : 'wx' });
     await chmod(file, 0o600);
     return { secret, source: 'generated-file', file };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return resolveServerSecret(undefined, dataDir);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && !damaged) {
+      // Another instance is writing it at this moment: read it once that write is done.
+      await new Promise((r) => setTimeout(r, 100));
+      return resolveServerSecret(undefined, dataDir);
+    }
     return processSecret();
   }
 }
