@@ -165,7 +165,7 @@ export default fp<AuthOptions>(
     const failures = app.createRateLimit({ max: opts.authFailuresPerMinute, timeWindow: 60_000 });
     // Valid keys are limited per key (not per address: a clinic's desks share one), so a stolen key
     // cannot bulk-export at full speed. Counted in this instance's memory: N instances allow N times
-    // the limit (docs/security.md).
+    // the limit (docs/scaling.md).
     const perKey =
       opts.requestsPerKeyPerMinute > 0
         ? app.createRateLimit({
