@@ -175,6 +175,21 @@ describe('request ids', () => {
     expect(events.some((e) => e.requestId === 'desk-7.req_42' || e.requestId === 'desk-7.req_43')).toBe(false);
   });
 
+  it('keeps the client id on changes written through the scheduling write path too', async () => {
+    const a = api(t);
+    const { patientId, episodeId } = await a.exemptPatient();
+    const inj = await a.booked(patientId, episodeId, '2027-06-10');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/injections/${inj.id}/no-show`,
+      headers: { ...bearer(ADMIN_KEY), 'x-request-id': 'desk-7.req_44' },
+    });
+    expect(res.statusCode).toBe(200);
+    const events = (await factories(t.app).call('GET', `/v1/audit-events?patientId=${patientId}`)).body.items as Record<string, unknown>[];
+    const change = events.find((e) => e.requestId === res.headers['x-request-id']);
+    expect(change).toMatchObject({ action: expect.stringMatching(/^injection\./), clientRequestId: 'desk-7.req_44' });
+  });
+
   it('a client cannot file its requests under an id it chooses', async () => {
     const res = await get('/v1/me', ADMIN_KEY, { 'x-request-id': 'chosen-id' });
     expect(res.headers['x-request-id']).not.toBe('chosen-id');

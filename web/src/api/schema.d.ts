@@ -80,7 +80,9 @@ export interface paths {
     head?: never;
     /**
      * Edit severity, neurological signs, therapies or diagnosis
-     * @description Roles: clinician, admin.
+     * @description Always succeeds for a valid edit. When the edit withdraws the R1 exemption or adds an uncleared red flag, `warnings` names the scheduled injections it leaves ineligible (nothing is cancelled).
+     *
+     *     Roles: clinician, admin.
      */
     patch: operations['patchEpisodesId'];
     trace?: never;
@@ -105,6 +107,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/episodes/{id}/consultations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record a consultation allowing the episode up to allowInjections scheduled/completed injections (R5)
+     * @description Roles: clinician, admin.
+     */
+    post: operations['postEpisodesIdConsultations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/episodes/{id}/red-flag-clearance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Clear the red flags recorded now (lifts R4 for them; a red flag added later blocks again)
+     * @description Roles: clinician, admin.
+     */
+    post: operations['postEpisodesIdRedFlagClearance'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/injections': {
     parameters: {
       query?: never;
@@ -115,8 +157,10 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Book an injection (R1–R3 enforced; 422 names the rule and the earliest eligible date)
-     * @description Roles: front_desk, clinician, admin.
+     * Book an injection (R1–R5 enforced; 422 names the rule and the earliest eligible date)
+     * @description Anatomy that cannot be performed (levels outside the episode's region, a side the approach does not allow, …) is 400 `INJECTION.ANATOMY` with `errors[]`; a rule violation (R1–R5) is 422 with `violations[]`.
+     *
+     *     Roles: front_desk, clinician, admin.
      */
     post: operations['postInjections'];
     delete?: never;
@@ -155,7 +199,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Record the injection as performed
+     * Record the injection as performed; on another clinic date than booked it moves there, R1–R5 judged on that date
      * @description Roles: clinician, admin.
      */
     post: operations['postInjectionsIdComplete'];
@@ -215,7 +259,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Move a scheduled injection (R1–R3 re-checked, excluding itself)
+     * Move a scheduled injection (R1–R5 re-checked, excluding itself)
      * @description Roles: front_desk, clinician, admin.
      */
     post: operations['postInjectionsIdReschedule'];
@@ -301,7 +345,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Would a new injection on this date pass R1–R3? With the earliest eligible date
+     * Would a new injection on this date pass R1–R5? With the earliest eligible date
      * @description Roles: front_desk, clinician, auditor, admin.
      */
     get: operations['getPatientsIdEligibility'];
@@ -439,8 +483,34 @@ export interface components {
       requestId: string | null;
     };
     ClinicalFlag: {
-      flag: string;
+      /** @enum {string} */
+      flag:
+        | 'URGENT_SURGICAL_REVIEW'
+        | 'BOOKED_NOW_INELIGIBLE'
+        | 'SURGICAL_REVIEW'
+        | 'ANNUAL_LIMIT'
+        | 'ADDITIONAL_INJECTION_CONSULT'
+        | 'SECOND_INJECTION_SUGGESTED';
+      /** @description the scheduled injections BOOKED_NOW_INELIGIBLE names */
+      injectionIds?: string[];
       message: string;
+    };
+    Consultation: {
+      /** @description the total of scheduled/completed injections the episode may hold */
+      allowInjections: number;
+      /** Format: uuid */
+      episodeId: string;
+      /** Format: uuid */
+      id: string;
+      note: string;
+      /** Format: uuid */
+      patientId: string;
+      recordedAt: string;
+      /** @description the key that recorded it */
+      recordedBy: {
+        id: string | null;
+        name: string;
+      };
     };
     DailyReport: {
       flags: {
@@ -456,7 +526,8 @@ export interface components {
         bookedByName: string | null;
         episodeId: string;
         injectionId: string;
-        level: string;
+        /** @description interspaces treated, head to tail, separated by a space; empty for a caudal entry */
+        levels: string;
         /** @description clinic-local time with its UTC offset, e.g. 09:30-04:00 */
         localTime: string;
         mrn: string;
@@ -478,7 +549,7 @@ export interface components {
         }[];
         checks: {
           /** @enum {string} */
-          check: 'r2IntervalPairs' | 'r1WithoutExemption' | 'closedEpisodeInjections' | 'auditGaps';
+          check: 'r2IntervalPairs' | 'r1WithoutExemption' | 'scheduledNowIneligible' | 'closedEpisodeInjections' | 'auditGaps';
           count: number;
           description: string;
           ok: boolean;
@@ -524,6 +595,15 @@ export interface components {
           /** @enum {string} */
           secondStatus: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
         }[];
+        scheduledNowIneligible: {
+          episodeId: string;
+          injectionId: string;
+          /** @example 2027-02-15 */
+          localDate: string;
+          mrn: string;
+          /** @enum {string} */
+          problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN';
+        }[];
       };
       meta: {
         /** @description SHA-256 of the report without generatedAt, version and this hash: equal hashes mean equal content */
@@ -550,7 +630,11 @@ export interface components {
         };
         ruleParameters: {
           conservativeTrialDays: number;
+          injectionsWithoutConsultation: number;
+          maxConsultationAllowance: number;
+          minConsultationAllowance: number;
           minIntervalDays: number;
+          outcomeMinDaysAfterInjection: number;
         };
         timeZone: string;
         version: string;
@@ -633,7 +717,9 @@ export interface components {
     Eligibility: {
       blockers: {
         message: string;
-        rule: string;
+        /** @enum {string} */
+        rule: 'R1_CONSERVATIVE_TRIAL' | 'R2_INJECTION_INTERVAL' | 'R3_EPISODE' | 'R4_RED_FLAG' | 'R5_CONSULTATION';
+        /** @description the first date this blocker no longer applies; null when no date clears it (R3–R5) */
         until: string | null;
       }[];
       earliestEligibleDate: string | null;
@@ -641,20 +727,30 @@ export interface components {
       on: string;
     };
     Episode: {
+      /** @description scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5) */
+      allowInjections: number;
+      /** @description red flags a clinician has cleared; a flag added later is not among them */
+      clearedRedFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       closedAt: string | null;
       closedReason: string | null;
       conservativeCareStartedOn: string;
       /** @description first date R1 allows (null when exempt) */
       conservativeTrialEndsOn: string | null;
+      consultations: components['schemas']['Consultation'][];
       createdAt: string;
       diagnosis: string;
       /** Format: uuid */
       id: string;
-      neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+      neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       /** Format: uuid */
       patientId: string;
-      /** @description severe, or at least one neurological sign: the 6-week trial does not apply */
+      /** @description severe, or at least one neurological sign other than a red flag: the 6-week trial does not apply */
       r1Exempt: boolean;
+      /** @description R4 blocks booking: a red flag no clearance covers */
+      redFlagBlocked: boolean;
+      redFlagClearances: components['schemas']['RedFlagClearance'][];
+      /** @description red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared */
+      redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       /** @enum {string} */
       region: 'lumbar' | 'cervical' | 'thoracic';
       /** @enum {string} */
@@ -673,13 +769,19 @@ export interface components {
       episodeId: string;
       /** Format: uuid */
       id: string;
-      level: string;
+      /** @description the first of `levels` (null for caudal), kept for older clients */
+      level: string | null;
+      levels: string[];
       localDate: string;
       outcome: {
         assessedOn: string;
+        /** @description assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid */
+        countsForFlags: boolean;
         painAfter: number;
         painBefore: number;
-        percentImprovement: number;
+        /** @description null when it cannot be derived (no pain before) */
+        percentImprovement: number | null;
+        reliefLastedDays: number | null;
       } | null;
       /** Format: uuid */
       patientId: string;
@@ -738,6 +840,23 @@ export interface components {
       }[];
     } & {
       [key: string]: unknown;
+    };
+    RedFlagClearance: {
+      /** Format: uuid */
+      episodeId: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      patientId: string;
+      reason: string;
+      recordedAt: string;
+      /** @description the key that recorded it */
+      recordedBy: {
+        id: string | null;
+        name: string;
+      };
+      /** @description the red flags present when it was recorded, which it clears */
+      redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
     };
     ReportRun: {
       /** @description null when no earlier successful run of the date exists */
@@ -1382,7 +1501,7 @@ export interface operations {
       content: {
         'application/json': {
           diagnosis?: string;
-          neurologicalSigns?: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+          neurologicalSigns?: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
           /** @enum {string} */
           severity?: 'mild' | 'moderate' | 'severe';
           therapies?: ('medication' | 'physical_therapy' | 'activity_modification' | 'exercise_education')[];
@@ -1401,7 +1520,49 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Episode'];
+          'application/json': {
+            /** @description scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5) */
+            allowInjections: number;
+            /** @description red flags a clinician has cleared; a flag added later is not among them */
+            clearedRedFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
+            closedAt: string | null;
+            closedReason: string | null;
+            conservativeCareStartedOn: string;
+            /** @description first date R1 allows (null when exempt) */
+            conservativeTrialEndsOn: string | null;
+            consultations: components['schemas']['Consultation'][];
+            createdAt: string;
+            diagnosis: string;
+            /** Format: uuid */
+            id: string;
+            neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
+            /** Format: uuid */
+            patientId: string;
+            /** @description severe, or at least one neurological sign other than a red flag: the 6-week trial does not apply */
+            r1Exempt: boolean;
+            /** @description R4 blocks booking: a red flag no clearance covers */
+            redFlagBlocked: boolean;
+            redFlagClearances: components['schemas']['RedFlagClearance'][];
+            /** @description red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared */
+            redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
+            /** @enum {string} */
+            region: 'lumbar' | 'cervical' | 'thoracic';
+            /** @enum {string} */
+            severity: 'mild' | 'moderate' | 'severe';
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            therapies: ('medication' | 'physical_therapy' | 'activity_modification' | 'exercise_education')[];
+            updatedAt: string;
+            /** @description scheduled injections the episode as edited would no longer allow; nothing is cancelled */
+            warnings: {
+              /** @enum {string} */
+              code: 'R1_EXEMPTION_WITHDRAWN' | 'R4_RED_FLAG';
+              /** Format: uuid */
+              injectionId: string;
+              localDate: string;
+              message: string;
+            }[];
+          };
         };
       };
       /** @description The request is invalid (problem `errors` name each field) */
@@ -1579,21 +1740,31 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5) */
+            allowInjections: number;
             cancelledInjectionIds: string[];
+            /** @description red flags a clinician has cleared; a flag added later is not among them */
+            clearedRedFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
             closedAt: string | null;
             closedReason: string | null;
             conservativeCareStartedOn: string;
             /** @description first date R1 allows (null when exempt) */
             conservativeTrialEndsOn: string | null;
+            consultations: components['schemas']['Consultation'][];
             createdAt: string;
             diagnosis: string;
             /** Format: uuid */
             id: string;
-            neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+            neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
             /** Format: uuid */
             patientId: string;
-            /** @description severe, or at least one neurological sign: the 6-week trial does not apply */
+            /** @description severe, or at least one neurological sign other than a red flag: the 6-week trial does not apply */
             r1Exempt: boolean;
+            /** @description R4 blocks booking: a red flag no clearance covers */
+            redFlagBlocked: boolean;
+            redFlagClearances: components['schemas']['RedFlagClearance'][];
+            /** @description red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared */
+            redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
             /** @enum {string} */
             region: 'lumbar' | 'cervical' | 'thoracic';
             /** @enum {string} */
@@ -1603,6 +1774,390 @@ export interface operations {
             therapies: ('medication' | 'physical_therapy' | 'activity_modification' | 'exercise_education')[];
             updatedAt: string;
           };
+        };
+      };
+      /** @description The request is invalid (problem `errors` name each field) */
+      400: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid API key (missing, malformed, unknown, revoked or expired) */
+      401: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not call this route */
+      403: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource (or route) does not exist */
+      404: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict; also an Idempotency-Key whose first request is still running (retry after Retry-After) */
+      409: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than 1 MiB */
+      413: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule; also an Idempotency-Key reused with another request */
+      422: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests with this key (or failed authentications from this address); retry after Retry-After */
+      429: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An internal error; the body carries the request id it was logged under */
+      500: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is unavailable or the server is shutting down; retry after Retry-After */
+      503: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postEpisodesIdConsultations: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the total of scheduled/completed injections the episode may hold */
+          allowInjections: number;
+          note: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Consultation'];
+        };
+      };
+      /** @description The request is invalid (problem `errors` name each field) */
+      400: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid API key (missing, malformed, unknown, revoked or expired) */
+      401: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not call this route */
+      403: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource (or route) does not exist */
+      404: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict; also an Idempotency-Key whose first request is still running (retry after Retry-After) */
+      409: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than 1 MiB */
+      413: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule; also an Idempotency-Key reused with another request */
+      422: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests with this key (or failed authentications from this address); retry after Retry-After */
+      429: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An internal error; the body carries the request id it was logged under */
+      500: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is unavailable or the server is shutting down; retry after Retry-After */
+      503: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postEpisodesIdRedFlagClearance: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+        'idempotency-key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RedFlagClearance'];
         };
       };
       /** @description The request is invalid (problem `errors` name each field) */
@@ -1779,8 +2334,13 @@ export interface operations {
           approach: 'transforaminal' | 'interlaminar' | 'caudal';
           /** Format: uuid */
           episodeId: string;
-          /** @example L4-L5 */
-          level: string;
+          /**
+           * @description one level, for older clients; send `levels` or `level`, not both
+           * @example L4-L5
+           */
+          level?: string;
+          /** @description interspaces, head to tail: 1–2 contiguous transforaminal, 1 interlaminar, none caudal */
+          levels?: string[];
           /** Format: uuid */
           patientId: string;
           /**
@@ -2173,6 +2733,7 @@ export interface operations {
         'application/json': {
           /**
            * Format: date-time
+           * @description when it was given (not in the future); its clinic date becomes the injection's localDate
            * @example 2027-02-15T09:00:00-05:00
            */
           performedAt: string;
@@ -2556,8 +3117,10 @@ export interface operations {
           assessedOn: string;
           painAfter: number;
           painBefore: number;
-          /** @description derived from the pain scores when omitted */
+          /** @description derived from the pain scores when omitted (null when painBefore is 0) */
           percentImprovement?: number;
+          /** @description how many days relief of at least 50% lasted, when known */
+          reliefLastedDays?: number;
         };
       };
     };
@@ -2748,11 +3311,22 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @enum {string} */
+          approach?: 'transforaminal' | 'interlaminar' | 'caudal';
+          /**
+           * @description one level, for older clients; send `levels` or `level`, not both
+           * @example L4-L5
+           */
+          level?: string;
+          /** @description interspaces, head to tail: 1–2 contiguous transforaminal, 1 interlaminar, none caudal */
+          levels?: string[];
           /**
            * Format: date-time
            * @example 2027-02-15T09:00:00-05:00
            */
           scheduledAt: string;
+          /** @enum {string} */
+          side?: 'left' | 'right' | 'bilateral' | 'midline';
         };
       };
     };
@@ -3761,7 +4335,7 @@ export interface operations {
           conservativeCareStartedOn: string;
           diagnosis: string;
           /** @default [] */
-          neurologicalSigns?: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+          neurologicalSigns?: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
           /** @enum {string} */
           region: 'lumbar' | 'cervical' | 'thoracic';
           /** @enum {string} */
@@ -3977,13 +4551,19 @@ export interface operations {
               episodeId: string;
               /** Format: uuid */
               id: string;
-              level: string;
+              /** @description the first of `levels` (null for caudal), kept for older clients */
+              level: string | null;
+              levels: string[];
               localDate: string;
               outcome: {
                 assessedOn: string;
+                /** @description assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid */
+                countsForFlags: boolean;
                 painAfter: number;
                 painBefore: number;
-                percentImprovement: number;
+                /** @description null when it cannot be derived (no pain before) */
+                percentImprovement: number | null;
+                reliefLastedDays: number | null;
               } | null;
               /** Format: uuid */
               patientId: string;
@@ -4365,13 +4945,19 @@ export interface operations {
               episodeId: string;
               /** Format: uuid */
               id: string;
-              level: string;
+              /** @description the first of `levels` (null for caudal), kept for older clients */
+              level: string | null;
+              levels: string[];
               localDate: string;
               outcome: {
                 assessedOn: string;
+                /** @description assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid */
+                countsForFlags: boolean;
                 painAfter: number;
                 painBefore: number;
-                percentImprovement: number;
+                /** @description null when it cannot be derived (no pain before) */
+                percentImprovement: number | null;
+                reliefLastedDays: number | null;
               } | null;
               patient: {
                 familyName: string;
