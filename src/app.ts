@@ -28,7 +28,7 @@ export interface AppOptions {
   clock?: () => Date;
   authFailuresPerMinute?: number;
   /** Cache key lookups while listening for key changes (default: API_KEY_CACHE); off for a document dump. */
-  keyCache?: boolean | { retryMs?: number };
+  keyCache?: boolean | { retryMs?: number; heartbeatMs?: number };
   /** Serve the built dashboard from web/dist when present. */
   serveDashboard?: boolean;
 }

@@ -25,6 +25,9 @@ export interface ApiKeyCacheOptions {
   maxEntries?: number;
   /** First wait before re-opening a lost listener; doubles up to 10 s. */
   retryMs?: number;
+  /** How often the listening connection proves it is alive (a silently dropped idle connection, say
+   * by a firewall, would otherwise look like a quiet channel). */
+  heartbeatMs?: number;
 }
 
 export class ApiKeyCache {
@@ -35,6 +38,9 @@ export class ApiKeyCache {
   private listening = false;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** When the listening connection last answered; entries are trusted only shortly after. */
+  private aliveAt = 0;
   private retryMs: number;
   /** Bumped by every invalidation: a lookup that started before one may not fill the cache. */
   private generation = 0;
@@ -45,7 +51,11 @@ export class ApiKeyCache {
 
   /** True while entries may be trusted (the listener is connected and listening). */
   get active(): boolean {
-    return this.listening && !this.closed;
+    return this.listening && !this.closed && Date.now() - this.aliveAt < 2.5 * this.heartbeatMs;
+  }
+
+  private get heartbeatMs(): number {
+    return this.opts.heartbeatMs ?? 10_000;
   }
 
   /** The listening connection's server process id (tests end it to simulate a lost connection). */
@@ -122,6 +132,7 @@ export class ApiKeyCache {
     this.listening = false;
     this.entries.clear();
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     for (const set of this.waiters.values()) for (const wake of set) wake();
     this.waiters.clear();
     const client = this.listener;
@@ -143,14 +154,36 @@ export class ApiKeyCache {
     if (this.closed || this.listener !== client) return;
     // Whatever was cached before this connection listened may have been revoked unheard.
     this.invalidate(undefined);
+    this.aliveAt = Date.now();
     this.listening = true;
     this.retryMs = this.opts.retryMs ?? 250;
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => this.beat(client), this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** A round trip on the listening connection; no answer within half the period counts as lost. */
+  private beat(client: pg.Client): void {
+    if (this.listener !== client || !this.listening) return;
+    const timeout = setTimeout(() => this.lost(client, new Error('heartbeat timed out')), this.heartbeatMs / 2);
+    timeout.unref();
+    client
+      .query('SELECT 1')
+      .then(() => {
+        clearTimeout(timeout);
+        this.aliveAt = Date.now();
+      })
+      .catch((err: unknown) => {
+        clearTimeout(timeout);
+        this.lost(client, err);
+      });
   }
 
   private lost(client: pg.Client | undefined, err?: unknown): void {
     if (this.closed || (client && client !== this.listener)) return;
     const wasListening = this.listening;
     this.listening = false;
+    clearInterval(this.heartbeat);
     this.listener = undefined;
     this.invalidate(undefined);
     client?.removeAllListeners('notification');
@@ -186,6 +219,7 @@ export function listenerClientFor(pool: pg.Pool): () => pg.Client {
       ...(o.database ? { database: o.database } : {}),
       ...(o.ssl ? { ssl: o.ssl } : {}),
       connectionTimeoutMillis: 3_000,
+      keepAlive: true,
       application_name: LISTENER_APPLICATION_NAME,
     });
 }

@@ -59,7 +59,7 @@ export interface AuthOptions {
   requestsPerKeyPerMinute: number;
   clock: () => Date;
   /** Serve key lookups from memory while listening for key changes (default on). */
-  keyCache?: boolean | { retryMs?: number };
+  keyCache?: boolean | { retryMs?: number; heartbeatMs?: number };
 }
 
 /** lastUsedAt is written at most this often per key and instance, off the request's path. */
@@ -180,7 +180,7 @@ export default fp<AuthOptions>(
       ? new ApiKeyCache({
           client: listenerClientFor(opts.db.pool),
           log: app.log,
-          ...(typeof cacheOptions === 'object' && cacheOptions.retryMs ? { retryMs: cacheOptions.retryMs } : {}),
+          ...(typeof cacheOptions === 'object' ? cacheOptions : {}),
         })
       : undefined;
     const lookup: KeyLookup = { cache, lastUsedWrites: new Map() };

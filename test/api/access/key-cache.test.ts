@@ -26,8 +26,9 @@ beforeAll(async () => {
       cb();
     },
   });
-  // A slow first retry, so the test can observe the instance while its listener is down.
-  const app = await buildApp({ config: t.config, db, logStream, serveDashboard: false, keyCache: { retryMs: 1_500 } });
+  // A slow first retry, so the test can observe the instance while its listener is down; a fast
+  // heartbeat, so the test sees the cache stay trusted only while its connection answers.
+  const app = await buildApp({ config: t.config, db, logStream, serveDashboard: false, keyCache: { retryMs: 1_500, heartbeatMs: 200 } });
   b = { app, db, logs };
 });
 afterAll(async () => {
@@ -52,6 +53,18 @@ describe('the key cache across instances', () => {
     const hits = cache.stats.hits;
     for (let i = 0; i < 5; i++) expect((await me(b.app, key)).statusCode).toBe(200);
     expect(cache.stats.hits - hits).toBe(5);
+  });
+
+  it('stays trusted across heartbeats of its listening connection', async () => {
+    const cache = cacheOf(b.app);
+    await until(async () => cache.active, 'listener up');
+    const key = (await factories(t.app).apiKey('auditor')).key;
+    expect((await me(b.app, key)).statusCode).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_000)); // five heartbeats, twice the trust window
+    expect(cache.active).toBe(true);
+    const hits = cache.stats.hits;
+    expect((await me(b.app, key)).statusCode).toBe(200);
+    expect(cache.stats.hits).toBe(hits + 1);
   });
 
   it('refuses a key revoked on instance A on the very next request to instance B, which had it cached', async () => {
