@@ -43,6 +43,15 @@ export const RESPONSE_HEADERS: Record<string, Json> = {
   'WWW-Authenticate': { description: '`Bearer realm="esi-scheduler"`', schema: { type: 'string' } },
 };
 
+const CLIENT_REQUEST_ID: Json = {
+  in: 'header',
+  name: 'x-request-id',
+  required: false,
+  description:
+    "The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id.",
+  schema: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]{1,64}$' },
+};
+
 const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
 /** The statuses a /v1 operation can answer beyond its 2xx. */
@@ -115,6 +124,10 @@ export function completeContract(doc: Json): Json {
       if (!op) continue;
       op.operationId ??= operationId(method, path);
       if (!path.startsWith('/v1/')) continue;
+      const parameters = (op.parameters ??= []);
+      if (!parameters.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'x-request-id')) {
+        parameters.push(CLIENT_REQUEST_ID);
+      }
       const responses = (op.responses ??= {});
       for (const status of statusesFor(method.toUpperCase(), path, op)) {
         const existing = responses[status];

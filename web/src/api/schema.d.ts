@@ -927,7 +927,10 @@ export interface operations {
   getApiKeys: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1053,6 +1056,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path?: never;
       cookie?: never;
@@ -1247,7 +1252,10 @@ export interface operations {
   deleteApiKeysId: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path: {
         id: string;
       };
@@ -1379,7 +1387,10 @@ export interface operations {
         /** @description events before this instant */
         to?: string;
       };
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1491,7 +1502,10 @@ export interface operations {
   patchEpisodesId: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path: {
         id: string;
       };
@@ -1714,6 +1728,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path: {
         id: string;
@@ -1939,6 +1955,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path: {
         id: string;
@@ -2132,6 +2150,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path: {
         id: string;
@@ -2323,6 +2343,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path?: never;
       cookie?: never;
@@ -2531,6 +2553,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path: {
         id: string;
@@ -2722,6 +2746,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path: {
         id: string;
@@ -2918,6 +2944,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path: {
         id: string;
@@ -3104,7 +3132,10 @@ export interface operations {
   putInjectionsIdOutcome: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path: {
         id: string;
       };
@@ -3302,6 +3333,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path: {
         id: string;
@@ -3505,7 +3538,10 @@ export interface operations {
   getMe: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3609,7 +3645,10 @@ export interface operations {
         limit?: number;
         q?: string;
       };
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3724,6 +3763,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path?: never;
       cookie?: never;
@@ -3902,7 +3943,10 @@ export interface operations {
   getPatientsId: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path: {
         id: string;
       };
@@ -4027,7 +4071,10 @@ export interface operations {
   patchPatientsId: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path: {
         id: string;
       };
@@ -4194,7 +4241,10 @@ export interface operations {
         /** @description defaults to today in the clinic's zone */
         on?: string;
       };
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path: {
         id: string;
       };
@@ -4322,6 +4372,8 @@ export interface operations {
       header?: {
         /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
         'idempotency-key'?: string;
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
       };
       path: {
         id: string;
@@ -4520,7 +4572,10 @@ export interface operations {
   getPatientsIdInjections: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path: {
         id: string;
       };
@@ -4689,7 +4744,10 @@ export interface operations {
         /** @description overrides the Accept header */
         format?: 'json' | 'csv';
       };
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4803,7 +4861,10 @@ export interface operations {
         date?: string;
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4917,7 +4978,10 @@ export interface operations {
       query: {
         date: string;
       };
-      header?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
       path?: never;
       cookie?: never;
     };
