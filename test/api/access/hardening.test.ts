@@ -274,6 +274,12 @@ describe('cursors', () => {
       '/v1/audit-events': [issued.patients],
       '/v1/reports/runs': [issued.audit, issued.patients],
     };
+    // Every endpoint that takes a cursor is fuzzed here: a new one must be added above.
+    const doc = (await get('/openapi.json', undefined)).json();
+    const paged = Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>)
+      .filter(([, item]) => item.get?.parameters?.some((p) => p.in === 'query' && p.name === 'cursor'))
+      .map(([path]) => path);
+    expect(paged.sort()).toEqual(Object.keys(endpoints).sort());
     for (const [path, others] of Object.entries(endpoints)) {
       for (const cursor of [...forged, ...others]) {
         const res = await get(`${path}?cursor=${encodeURIComponent(cursor)}`);
