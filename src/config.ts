@@ -26,6 +26,17 @@ const envSchema = z.object({
     .max(200, 'must be at most 200 characters')
     .regex(/^[A-Za-z0-9_\-.~+/=]+$/, 'must use only letters, digits and - . _ ~ + / =')
     .optional(),
+  // Keys the idempotency request hashes (HMAC); every instance on one database must share it.
+  SERVER_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .max(200, 'must be at most 200 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters without spaces')
+    .optional(),
+  // Requests per minute per API key (per instance); 0 turns the limit off.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  // Serve key lookups from memory while LISTENing for key changes; off behind a transaction pooler.
+  API_KEY_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   REPORT_SCHEDULER: z.enum(['on', 'off']).default('on'),
@@ -42,6 +53,9 @@ export interface Config {
   port: number;
   clinicTimeZone: string;
   adminApiKey: string | undefined;
+  serverSecret: string | undefined;
+  rateLimitPerMinute: number;
+  apiKeyCache: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   dataDir: string;
   reportScheduler: boolean;
@@ -71,6 +85,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     clinicTimeZone: e.CLINIC_TIMEZONE,
     adminApiKey: e.ADMIN_API_KEY,
+    serverSecret: e.SERVER_SECRET,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    apiKeyCache: e.API_KEY_CACHE === 'on',
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     reportScheduler: e.REPORT_SCHEDULER === 'on',

@@ -13,6 +13,7 @@ import { loggerOptions, pgLogLine } from './logger.ts';
 import { generateKey } from './modules/api-keys/api-keys.routes.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { startReportScheduler } from './modules/reports/report-scheduler.ts';
+import { resolveServerSecret } from './server-secret.ts';
 
 /** With the embedded database and no ADMIN_API_KEY, a key is generated once and kept in the data dir. */
 async function embeddedAdminKey(dataDir: string): Promise<{ key: string; created: boolean }> {
@@ -77,7 +78,10 @@ export async function main(): Promise<void> {
   // buffered when the process exits.
   const logStream = pino.destination({ dest: 1, sync: false, minLength: 8_192 });
   setInterval(() => logStream.flush(), 200).unref();
-  const app = await buildApp({ config: { ...config, databaseUrl }, db, logStream });
+  const secret = await resolveServerSecret(config.serverSecret, resolve(config.dataDir));
+  if (secret.source === 'process')
+    log.warn('DATA_DIR is not writable and SERVER_SECRET is unset: idempotency records will not survive a restart');
+  const app = await buildApp({ config: { ...config, databaseUrl, serverSecret: secret.secret }, db, logStream });
   const scheduler = config.reportScheduler ? startReportScheduler({ db, config, log }) : undefined;
 
   let stopping = false;

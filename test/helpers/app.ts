@@ -8,6 +8,8 @@ import { createDatabase, type Database } from '../../src/db/prisma.ts';
 import { cloneTestDatabase, type TestDatabase } from './database.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+/** Shared by every instance a test builds on one database, as SERVER_SECRET is in production. */
+export const TEST_SERVER_SECRET = 'test-server-secret-0123456789abcdef-xyz';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -25,6 +27,8 @@ export interface TestAppOptions {
   now?: string;
   logLevel?: Config['logLevel'];
   authFailuresPerMinute?: number;
+  /** Requests per minute per key; off (0) unless a test is about the limit. */
+  rateLimitPerMinute?: number;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -33,6 +37,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     DATABASE_URL: testDb.url,
     CLINIC_TIMEZONE: opts.clinicTimeZone ?? 'America/New_York',
     ADMIN_API_KEY: ADMIN_KEY,
+    SERVER_SECRET: TEST_SERVER_SECRET,
+    RATE_LIMIT_PER_MINUTE: String(opts.rateLimitPerMinute ?? 0),
     LOG_LEVEL: opts.logLevel ?? 'warn',
     REPORT_SCHEDULER: 'off',
   });
