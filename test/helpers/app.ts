@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/prisma.ts';
 import { cloneTestDatabase, type TestDatabase } from './database.ts';
 
-export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef-0123456789';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -30,13 +30,14 @@ export interface TestAppOptions {
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await cloneTestDatabase();
   const config = loadConfig({
-    DATABASE_URL: testDb.url,
+    DATABASE_URL: testDb.servingUrl,
+    DATABASE_OWNER_URL: testDb.url,
     CLINIC_TIMEZONE: opts.clinicTimeZone ?? 'America/New_York',
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: opts.logLevel ?? 'warn',
     REPORT_SCHEDULER: 'off',
   });
-  const db = createDatabase({ url: testDb.url, poolSize: 10 });
+  const db = createDatabase({ url: testDb.servingUrl, poolSize: 10 });
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, cb) {

@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       PORT: '8080',
       CLINIC_TIMEZONE: 'Europe/Berlin',
-      ADMIN_API_KEY: 'a-long-enough-admin-key',
+      ADMIN_API_KEY: 'a-long-enough-admin-key-0123456789abc',
       LOG_LEVEL: 'debug',
     });
     expect(c).toMatchObject({
@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       port: 8080,
       clinicTimeZone: 'Europe/Berlin',
-      adminApiKey: 'a-long-enough-admin-key',
+      adminApiKey: 'a-long-enough-admin-key-0123456789abc',
       logLevel: 'debug',
     });
   });

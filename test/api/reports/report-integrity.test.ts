@@ -22,7 +22,7 @@ const report = async (date: string) => {
   const res = await t.app.inject({
     method: 'GET',
     url: `/v1/reports/daily?date=${date}`,
-    headers: { authorization: 'Bearer test-admin-key-0123456789abcdef' },
+    headers: { authorization: 'Bearer test-admin-key-0123456789abcdef-0123456789' },
   });
   expect(res.statusCode).toBe(200);
   return res.json();
