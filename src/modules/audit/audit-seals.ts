@@ -12,6 +12,8 @@ import { iso, type Queryable } from '../reports/report-sql.ts';
 
 /** Serialises sealing across instances (any constant unused by the other advisory locks). */
 export const SEAL_LOCK_ID = 7_213_003;
+/** Days sealed by one run at most (ten years): a catch-up over more continues with the next run. */
+const MAX_DAYS_PER_RUN = 3_660;
 
 /**
  * One row as canonical text: jsonb orders keys itself; `at` is written as UTC ISO text so the session's
@@ -78,7 +80,7 @@ export async function sealAuditDays(pool: pg.Pool, zone: string, now: Date = new
       dbNow = first.rows[0]?.dbNow ?? new Date();
     }
     const limit = Math.min(dbNow.getTime(), now.getTime());
-    while (day) {
+    while (day && sealed.length < MAX_DAYS_PER_RUN) {
       const bounds = dayBounds(day, zone);
       if (bounds.end > limit) break;
       const { rows } = await client.query<{ n: number; first: string | null; last: string | null; digest: string }>(

@@ -80,6 +80,22 @@ export const AuditGapItem = z.object({
   missingAction: z.string(),
 });
 
+export const AuditSealItem = z.object({
+  day: IsoDate.describe('the clinic-local day whose sealed audit events or seal no longer match'),
+  problem: z
+    .enum(['ROWS_CHANGED', 'ROWS_REMOVED', 'ROWS_INSERTED', 'SEAL_ALTERED', 'CHAIN_BROKEN'])
+    .describe('ROWS_*: the day\'s audit events differ from what was sealed; SEAL_ALTERED/CHAIN_BROKEN: the seals themselves were edited or removed'),
+  sealedRowCount: z.number().int(),
+  rowCount: z.number().int(),
+});
+
+export const AuditSealSummary = z.object({
+  sealedDays: z.number().int(),
+  firstDay: IsoDate.nullable(),
+  lastDay: IsoDate.nullable(),
+  lastSeal: z.string().nullable().describe('the newest seal: kept outside the database, it pins every earlier day'),
+});
+
 export const MissingOutcomeItem = z.object({
   injectionId: z.string(),
   mrn: z.string(),
@@ -112,7 +128,7 @@ export const FlagItem = z.object({
   detail: z.string(),
 });
 
-export const INTEGRITY_CHECKS = ['r2IntervalPairs', 'r1WithoutExemption', 'closedEpisodeInjections', 'auditGaps'] as const;
+export const INTEGRITY_CHECKS = ['r2IntervalPairs', 'r1WithoutExemption', 'closedEpisodeInjections', 'auditGaps', 'auditSeals'] as const;
 export type IntegrityCheckName = (typeof INTEGRITY_CHECKS)[number];
 
 export const IntegrityCheck = z.object({
@@ -183,6 +199,8 @@ export const DailyReport = z
       r1WithoutExemption: z.array(R1ViolationItem),
       closedEpisodeInjections: z.array(ClosedEpisodeItem),
       auditGaps: z.array(AuditGapItem),
+      auditSeals: z.array(AuditSealItem),
+      seals: AuditSealSummary,
     }),
     missingOutcomes: z.array(MissingOutcomeItem),
     noShowsAndCancellations: z.array(AbsenceItem),
