@@ -29,8 +29,10 @@ const envSchema = z.object({
     .max(200, 'must be at most 200 characters')
     .regex(/^[A-Za-z0-9_\-.~+/=]+$/, 'must use only letters, digits and - . _ ~ + / =')
     .optional(),
-  // A file holding the admin key (a container secret), read at start; exclusive with ADMIN_API_KEY.
+  // Files holding secrets (container secrets), read at start; each exclusive with its variable.
   ADMIN_API_KEY_FILE: z.string().min(1).optional(),
+  DATABASE_URL_FILE: z.string().min(1).optional(),
+  DATABASE_OWNER_URL_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   REPORT_SCHEDULER: z.enum(['on', 'off']).default('on'),
@@ -40,6 +42,9 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Variables that may instead be read from the file named by `<NAME>_FILE` (Docker/Compose secrets). */
+const SECRET_FILE_VARIABLES = ['ADMIN_API_KEY', 'DATABASE_URL', 'DATABASE_OWNER_URL'] as const;
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -70,15 +75,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
   const problems: string[] = [];
-  const keyFile = cleaned.ADMIN_API_KEY_FILE;
-  if (keyFile !== undefined) {
-    if (cleaned.ADMIN_API_KEY !== undefined) problems.push('ADMIN_API_KEY_FILE: set either ADMIN_API_KEY or ADMIN_API_KEY_FILE, not both');
-    else {
-      try {
-        cleaned.ADMIN_API_KEY = readFileSync(keyFile, 'utf8').trim();
-      } catch (err) {
-        problems.push(`ADMIN_API_KEY_FILE: cannot read ${keyFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
+  const fromFile = new Set<string>();
+  for (const name of SECRET_FILE_VARIABLES) {
+    const file = cleaned[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (cleaned[name] !== undefined) {
+      problems.push(`${name}_FILE: set either ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    try {
+      cleaned[name] = readFileSync(file, 'utf8').trim();
+      fromFile.add(name);
+    } catch (err) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
   const parsed = envSchema.safeParse(cleaned);
@@ -86,8 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(
       ...parsed.error.issues.map((i) => {
         const name = i.path.join('.') || '(env)';
-        // The key's own value is never echoed; say where it came from.
-        return name === 'ADMIN_API_KEY' && keyFile !== undefined ? `ADMIN_API_KEY (from ADMIN_API_KEY_FILE): ${i.message}` : `${name}: ${i.message}`;
+        // A secret's own value is never echoed; say where it came from.
+        return fromFile.has(name) ? `${name} (from ${name}_FILE): ${i.message}` : `${name}: ${i.message}`;
       }),
     );
   }
