@@ -45,7 +45,8 @@ async function run(argv: string[]): Promise<number> {
       const result = await verifyAuditSeals(client);
       await client.query('COMMIT');
       if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else if (result.sealedDays === 0) process.stdout.write('No day of the audit trail is sealed yet (the nightly run seals each ended day).\n');
+      else if (result.sealedDays === 0)
+        process.stdout.write('No day of the audit trail is sealed yet (the nightly run seals each ended day).\n');
       else {
         process.stdout.write(
           `Audit trail: ${result.sealedDays} sealed days, ${result.firstDay} to ${result.lastDay}; newest seal ${result.lastSeal}\n`,
@@ -54,7 +55,9 @@ async function run(argv: string[]): Promise<number> {
           process.stdout.write(`  ${p.day}  ${p.problem}: ${EXPLAIN[p.problem]} (sealed ${p.sealedRowCount} rows, now ${p.rowCount})\n`);
         }
         const days = new Set(result.problems.map((p) => p.day)).size;
-        process.stdout.write(result.problems.length ? `TAMPERED: ${days} day(s) no longer match their seals\n` : 'Intact: every sealed day matches its seal\n');
+        process.stdout.write(
+          result.problems.length ? `TAMPERED: ${days} day(s) no longer match their seals\n` : 'Intact: every sealed day matches its seal\n',
+        );
       }
       return result.problems.length ? 3 : 0;
     } finally {
@@ -64,7 +67,8 @@ async function run(argv: string[]): Promise<number> {
     if (err instanceof ExitError) throw err;
     const e = err as { code?: string; message?: string };
     // Missing table: a database this version never migrated.
-    if (e.code === '42P01') throw new ExitError(1, 'The audit seals table is missing: start the server (or run `npm run report`) once to migrate');
+    if (e.code === '42P01')
+      throw new ExitError(1, 'The audit seals table is missing: start the server (or run `npm run report`) once to migrate');
     throw err;
   } finally {
     await database.stop();

@@ -55,7 +55,8 @@ export async function migrate(databaseUrl: string, opts: MigrateOptions = {}): P
     // Checked first: CREATE … IF NOT EXISTS needs the right to create even when the table is there, and
     // a warm start of a server whose only role is the serving role must still get past this point.
     const table = await client.query<{ t: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS t`);
-    if (!table.rows[0]?.t) await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    if (!table.rows[0]?.t)
+      await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,
       "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);

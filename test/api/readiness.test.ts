@@ -46,7 +46,11 @@ beforeAll(async () => {
   await relay.open();
   const viaRelay = new URL(testDb.url);
   viaRelay.port = String(relay.port);
-  const config = loadConfig({ DATABASE_URL: viaRelay.toString(), ADMIN_API_KEY: 'readiness-admin-key-0123456789abcdef-0123', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATABASE_URL: viaRelay.toString(),
+    ADMIN_API_KEY: 'readiness-admin-key-0123456789abcdef-0123',
+    LOG_LEVEL: 'silent',
+  });
   db = createDatabase({ url: viaRelay.toString(), poolSize: 4 });
   app = await buildApp({ config, db, serveDashboard: false });
 });

@@ -27,7 +27,14 @@ function runToExit(env: Record<string, string>): Promise<{ code: number | null; 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TZ: 'UTC', LOG_LEVEL: 'warn', REPORT_SCHEDULER: 'off', ...env },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        TZ: 'UTC',
+        LOG_LEVEL: 'warn',
+        REPORT_SCHEDULER: 'off',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -67,7 +74,11 @@ describe('embedded PostgreSQL', () => {
     await chmod(base, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
     dataDir = join(base, 'data');
     // No ADMIN_API_KEY: the server generates one.
-    server = await startServer({ port: HTTP_PORT, dataDir, env: { ADMIN_API_KEY: '', EMBEDDED_PG_PORT: String(PG_PORT), LOG_LEVEL: 'info' } });
+    server = await startServer({
+      port: HTTP_PORT,
+      dataDir,
+      env: { ADMIN_API_KEY: '', EMBEDDED_PG_PORT: String(PG_PORT), LOG_LEVEL: 'info' },
+    });
     cleanups.push(() => server.stop());
   });
 
@@ -131,7 +142,11 @@ describe('embedded PostgreSQL', () => {
   it('says which variable to change when the HTTP port is taken', async () => {
     const db = await cloneDatabase('port');
     cleanups.push(() => db.drop());
-    const clash = await runToExit({ DATABASE_URL: db.url, ADMIN_API_KEY: 'port-clash-admin-key-0123456789abcdef', PORT: String(HTTP_PORT) });
+    const clash = await runToExit({
+      DATABASE_URL: db.url,
+      ADMIN_API_KEY: 'port-clash-admin-key-0123456789abcdef',
+      PORT: String(HTTP_PORT),
+    });
     expect(clash.code).toBe(75);
     expect(clash.output).toContain(`127.0.0.1:${HTTP_PORT} is already in use`);
     expect(clash.output).toMatch(/Set PORT/);
@@ -168,7 +183,9 @@ describe('a data folder of the version before private credentials', () => {
     await migrate(oldUrl);
     const c = new pg.Client({ connectionString: oldUrl });
     await c.connect();
-    await c.query(`INSERT INTO patients (id, mrn, "givenName", "familyName", "birthDate") VALUES (gen_random_uuid(), 'LEGACY-1', 'Old', 'Folder', '1960-01-01')`);
+    await c.query(
+      `INSERT INTO patients (id, mrn, "givenName", "familyName", "birthDate") VALUES (gen_random_uuid(), 'LEGACY-1', 'Old', 'Folder', '1960-01-01')`,
+    );
     await c.end();
     await old.stop();
     await writeFile(join(dataDir, 'admin-api-key'), 'legacy-admin-key-0123456789abcdef-0123456789\n', { mode: 0o600 });
@@ -194,7 +211,11 @@ describe('a data folder of the version before private credentials', () => {
 
     // And it starts again on its new credentials.
     await server.stop();
-    const again = await startServer({ port: LEGACY_HTTP_PORT, dataDir, env: { ADMIN_API_KEY: '', EMBEDDED_PG_PORT: String(LEGACY_PG_PORT) } });
+    const again = await startServer({
+      port: LEGACY_HTTP_PORT,
+      dataDir,
+      env: { ADMIN_API_KEY: '', EMBEDDED_PG_PORT: String(LEGACY_PG_PORT) },
+    });
     cleanups.push(() => again.stop());
     expect((await call(again.url, { path: '/v1/patients?q=LEGACY', key })).status).toBe(200);
   });

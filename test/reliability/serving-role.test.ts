@@ -61,7 +61,9 @@ describe('the serving role only', () => {
     expect(completed.body.status).toBe('completed');
     const report = await call(server.url, { path: `/v1/reports/daily?date=${moved}`, key: ADMIN_KEY });
     expect(report.status, report.text).toBe(200);
-    expect(report.body.injections.map((i: { injectionId: string; status: string }) => [i.injectionId, i.status])).toEqual([[id, 'completed']]);
+    expect(report.body.injections.map((i: { injectionId: string; status: string }) => [i.injectionId, i.status])).toEqual([
+      [id, 'completed'],
+    ]);
     expect(report.body.integrity.ok).toBe(true);
     const audit = await call(server.url, { path: `/v1/audit-events?patientId=${p!.patientId}`, key: ADMIN_KEY });
     expect(audit.status).toBe(200);

@@ -29,7 +29,8 @@ export function describeReportFailure(err: unknown): ReportFailure {
   if (state) return { code: 'REPORT.DATABASE_ERROR', message: `the database refused a report query (SQLSTATE ${state})` };
   const sys = typeof e.code === 'string' ? e.code : undefined;
   if (sys && CONNECTION.has(sys)) return { code: 'REPORT.DATABASE_UNAVAILABLE', message: `the database could not be reached (${sys})` };
-  if (sys && FILES.has(sys)) return { code: 'REPORT.FILE_ERROR', message: `the report files could not be written (${sys}); check REPORT_DIR` };
+  if (sys && FILES.has(sys))
+    return { code: 'REPORT.FILE_ERROR', message: `the report files could not be written (${sys}); check REPORT_DIR` };
   const name = err instanceof Error && /^[A-Za-z]{1,40}$/.test(err.name) ? err.name : 'error';
   return { code: 'REPORT.INTERNAL_ERROR', message: `the report could not be produced (${name})` };
 }

@@ -84,7 +84,9 @@ export const AuditSealItem = z.object({
   day: IsoDate.describe('the clinic-local day whose sealed audit events or seal no longer match'),
   problem: z
     .enum(['ROWS_CHANGED', 'ROWS_REMOVED', 'ROWS_INSERTED', 'SEAL_ALTERED', 'CHAIN_BROKEN'])
-    .describe('ROWS_*: the day\'s audit events differ from what was sealed; SEAL_ALTERED/CHAIN_BROKEN: the seals themselves were edited or removed'),
+    .describe(
+      "ROWS_*: the day's audit events differ from what was sealed; SEAL_ALTERED/CHAIN_BROKEN: the seals themselves were edited or removed",
+    ),
   sealedRowCount: z.number().int(),
   rowCount: z.number().int(),
 });

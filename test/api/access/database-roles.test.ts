@@ -46,7 +46,9 @@ describe('the serving role', () => {
     );
     expect(rows[0]).toEqual({ user: urlUser(t.testDb.servingUrl), superuser: false });
     expect(urlUser(t.testDb.servingUrl)).not.toBe(urlUser(t.testDb.url));
-    const owned = await serving.query(`SELECT relname FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`);
+    const owned = await serving.query(
+      `SELECT relname FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`,
+    );
     expect(owned.rowCount).toBe(0);
   });
 
@@ -76,9 +78,9 @@ describe('the serving role', () => {
     await serving.query(`GRANT UPDATE, DELETE ON audit_events TO "${me}"`).catch(() => undefined);
     const { rows } = await serving.query<{ u: boolean }>(`SELECT has_table_privilege('audit_events', 'UPDATE') AS u`);
     expect(rows[0]!.u).toBe(false);
-    expect(
-      await refused(serving, `INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ('x', 'x', 'forged')`),
-    ).toBe('42501');
+    expect(await refused(serving, `INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ('x', 'x', 'forged')`)).toBe(
+      '42501',
+    );
     expect(await refused(serving, `CREATE TABLE forged (x int)`)).toBe('42501');
   });
 

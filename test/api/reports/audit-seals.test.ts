@@ -101,7 +101,9 @@ describe('sealing', () => {
     ]);
     expect(again.flatMap((r) => r.sealed).sort()).toEqual(['2020-03-10', '2020-03-11']);
     expect((await sealAuditDays(t.db.pool, ZONE, new Date('2020-03-12T12:00:00Z'))).sealed).toEqual([]);
-    const { rows } = await owner.query<{ n: number; days: number }>('SELECT count(*)::int AS n, count(DISTINCT day)::int AS days FROM audit_seals');
+    const { rows } = await owner.query<{ n: number; days: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT day)::int AS days FROM audit_seals',
+    );
     expect(rows[0]).toEqual({ n: 10, days: 10 });
   });
 

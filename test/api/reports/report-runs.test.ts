@@ -77,7 +77,9 @@ describe('report runs', () => {
     });
     const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(leak));
     const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
-    await expect(produceReport(broken, { date: '2027-03-12', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toBe(leak);
+    await expect(produceReport(broken, { date: '2027-03-12', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toBe(
+      leak,
+    );
     const [latest] = (await runs('?date=2027-03-12')).json().items;
     expect(latest).toMatchObject({
       status: 'failed',
@@ -95,7 +97,13 @@ describe('report runs', () => {
       const blocker = join(dir, 'Jane-Doe-MRN-123');
       await writeFile(blocker, 'x');
       await expect(
-        produceReport(t.db, { date: '2027-03-11', zone: 'America/New_York', trigger: 'cli', now: new Date(), outDir: join(blocker, 'out') }),
+        produceReport(t.db, {
+          date: '2027-03-11',
+          zone: 'America/New_York',
+          trigger: 'cli',
+          now: new Date(),
+          outDir: join(blocker, 'out'),
+        }),
       ).rejects.toThrow(/Jane-Doe/);
       const [latest] = (await runs('?date=2027-03-11')).json().items;
       expect(latest.status).toBe('failed');
@@ -110,7 +118,9 @@ describe('report runs', () => {
     const real = t.db.pool;
     const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(new TypeError('Cannot read "Jane Doe"')));
     const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
-    await expect(produceReport(broken, { date: '2027-03-10', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toThrow();
+    await expect(
+      produceReport(broken, { date: '2027-03-10', zone: 'America/New_York', trigger: 'cli', now: new Date() }),
+    ).rejects.toThrow();
     const [latest] = (await runs('?date=2027-03-10')).json().items;
     expect(latest.error).toBe('REPORT.INTERNAL_ERROR: the report could not be produced (TypeError)');
   });
