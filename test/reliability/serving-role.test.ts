@@ -74,4 +74,17 @@ describe('the serving role only', () => {
     expect(server.output.filter((l) => /could alter the audit trail/.test(l))).toEqual([]);
     expect(server.errorLines()).toEqual([]);
   });
+
+  it('warns at start, and in /readyz, when it serves as a role that could alter the audit trail', async () => {
+    await server?.stop();
+    // The owner (here the set-up's superuser) as DATABASE_URL: one role for everything.
+    server = await startServer({ port: PORT, databaseUrl: db!.url, env: { LOG_LEVEL: 'info' } });
+    const warning = server.output.find((l) => l.includes('could alter the audit trail'));
+    expect(warning).toBeDefined();
+    expect(JSON.parse(warning!)).toMatchObject({ level: 40 });
+    const ready = await call(server.url, { path: '/readyz' });
+    expect(ready.status).toBe(200);
+    expect(ready.body.auditTrail).toBe('writable by the serving role');
+    expect(ready.body.warnings.length).toBeGreaterThan(0);
+  });
 });
