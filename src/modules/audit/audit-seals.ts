@@ -6,7 +6,6 @@
 // Sealing runs under a transaction-scoped advisory lock and the day is the table's key, so instances
 // sealing at once neither race nor duplicate; days never sealed (older data) are caught up in order.
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type pg from 'pg';
 import { iso, type Queryable } from '../reports/report-sql.ts';
 
@@ -39,14 +38,6 @@ export function sealOf(f: SealFields): string {
     .digest('hex');
 }
 
-function dayBounds(day: string, zone: string): { startsAt: string; endsAt: string; end: number } {
-  const start = DateTime.fromISO(day, { zone }).startOf('day');
-  const end = start.plus({ days: 1 });
-  return { startsAt: start.toUTC().toISO() ?? '', endsAt: end.toUTC().toISO() ?? '', end: end.toMillis() };
-}
-
-const nextDay = (day: string) => DateTime.fromISO(day, { zone: 'UTC' }).plus({ days: 1 }).toISODate() ?? '';
-
 export interface SealResult {
   sealed: string[];
 }
@@ -54,61 +45,82 @@ export interface SealResult {
 /**
  * Seals every ended day not sealed yet, oldest first: from the day after the last seal, or on a first
  * run from the day of the oldest audit event. A day counts as ended when its end is past both the
- * database's clock (which stamps the rows) and `now`.
+ * database's clock (which stamps the rows) and `now`. The days' bounds (clinic-local midnights, DST
+ * included) and digests come from one query; the chain is then hashed in order.
  */
 export async function sealAuditDays(pool: pg.Pool, zone: string, now: Date = new Date()): Promise<SealResult> {
   const client = await pool.connect();
-  const sealed: string[] = [];
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK_ID]);
-    const head = await client.query<{ day: string; seal: string; dbNow: Date }>(
-      `SELECT day::text AS day, seal, now() AS "dbNow" FROM audit_seals ORDER BY day DESC LIMIT 1`,
+    const head = await client.query<{ day: string; seal: string }>(
+      `SELECT day::text AS day, seal FROM audit_seals ORDER BY day DESC LIMIT 1`,
     );
-    let previous = head.rows[0] ?? null;
-    let day: string | null;
-    let dbNow: Date;
-    if (previous) {
-      day = nextDay(previous.day);
-      dbNow = previous.dbNow;
-    } else {
-      const first = await client.query<{ day: string | null; dbNow: Date }>(
-        `SELECT (min(at) AT TIME ZONE $1)::date::text AS day, now() AS "dbNow" FROM audit_events`,
-        [zone],
-      );
-      day = first.rows[0]?.day ?? null;
-      dbNow = first.rows[0]?.dbNow ?? new Date();
-    }
-    const limit = Math.min(dbNow.getTime(), now.getTime());
-    while (day && sealed.length < MAX_DAYS_PER_RUN) {
-      const bounds = dayBounds(day, zone);
-      if (bounds.end > limit) break;
-      const { rows } = await client.query<{ n: number; first: string | null; last: string | null; digest: string }>(
-        `SELECT count(*)::int AS n, min(a.id)::text AS first, max(a.id)::text AS last, ${DIGEST} AS digest
-           FROM audit_events a WHERE a.at >= $1::timestamptz AND a.at < $2::timestamptz`,
-        [bounds.startsAt, bounds.endsAt],
-      );
-      const r = rows[0]!;
+    const last = head.rows[0];
+    const { rows } = await client.query<{
+      day: string;
+      startsAt: string;
+      endsAt: string;
+      n: number;
+      first: string | null;
+      lastId: string | null;
+      digest: string;
+    }>(
+      `WITH bounds AS (
+         SELECT coalesce($2::date + 1, (SELECT (min(at) AT TIME ZONE $1)::date FROM audit_events)) AS first,
+                least(now(), $3::timestamptz) AS horizon
+       ), days AS (
+         SELECT d::date AS day, (d::timestamp AT TIME ZONE $1) AS starts, ((d::date + 1)::timestamp AT TIME ZONE $1) AS ends
+           FROM bounds, generate_series(bounds.first, (bounds.horizon AT TIME ZONE $1)::date, interval '1 day') AS d
+          WHERE bounds.first IS NOT NULL
+       ), ended AS (
+         SELECT days.* FROM days, bounds WHERE days.ends <= bounds.horizon ORDER BY days.day LIMIT $4
+       )
+       SELECT e.day::text AS day, ${iso('e.starts')} AS "startsAt", ${iso('e.ends')} AS "endsAt",
+              count(a.id)::int AS n, min(a.id)::text AS first, max(a.id)::text AS "lastId", ${DIGEST} AS digest
+         FROM ended e LEFT JOIN audit_events a ON a.at >= e.starts AND a.at < e.ends
+        GROUP BY e.day, e.starts, e.ends
+        ORDER BY e.day`,
+      [zone, last?.day ?? null, now.toISOString(), MAX_DAYS_PER_RUN],
+    );
+    let previousSeal = last?.seal ?? null;
+    const chain: { r: (typeof rows)[number]; previousSeal: string | null; seal: string }[] = [];
+    for (const r of rows) {
       const fields: SealFields = {
-        day,
+        day: r.day,
         timeZone: zone,
-        startsAt: bounds.startsAt,
-        endsAt: bounds.endsAt,
+        startsAt: r.startsAt,
+        endsAt: r.endsAt,
         rowCount: r.n,
         digest: r.digest,
-        previousSeal: previous?.seal ?? null,
+        previousSeal,
       };
       const seal = sealOf(fields);
-      const inserted = await client.query(
-        `INSERT INTO audit_seals (day, "timeZone", "startsAt", "endsAt", "rowCount", "firstId", "lastId", digest, "previousSeal", seal)
-         VALUES ($1::date, $2, $3::timestamptz, $4::timestamptz, $5, $6::bigint, $7::bigint, $8, $9, $10)
-         ON CONFLICT (day) DO NOTHING`,
-        [day, zone, bounds.startsAt, bounds.endsAt, r.n, r.first, r.last, r.digest, fields.previousSeal, seal],
-      );
-      if (inserted.rowCount) sealed.push(day);
-      previous = { day, seal, dbNow };
-      day = nextDay(day);
+      chain.push({ r, previousSeal, seal });
+      previousSeal = seal;
     }
+    if (chain.length) {
+      const col = <T>(f: (c: (typeof chain)[number]) => T) => chain.map(f);
+      await client.query(
+        `INSERT INTO audit_seals (day, "timeZone", "startsAt", "endsAt", "rowCount", "firstId", "lastId", digest, "previousSeal", seal)
+         SELECT d, $2, s, e, n, f, l, g, p, x
+           FROM unnest($1::date[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+             AS t(d, s, e, n, f, l, g, p, x)`,
+        [
+          col((c) => c.r.day),
+          zone,
+          col((c) => c.r.startsAt),
+          col((c) => c.r.endsAt),
+          col((c) => c.r.n),
+          col((c) => c.r.first),
+          col((c) => c.r.lastId),
+          col((c) => c.r.digest),
+          col((c) => c.previousSeal),
+          col((c) => c.seal),
+        ],
+      );
+    }
+    const sealed = chain.map((c) => c.r.day);
     await client.query('COMMIT');
     return { sealed };
   } catch (err) {
