@@ -150,7 +150,11 @@ export interface SealVerification {
 }
 
 /** Recomputes every seal and its link to the previous one. Read-only; one pass over the sealed days. */
-export async function verifyAuditSeals(q: Queryable): Promise<SealVerification> {
+/**
+ * `asOf` (a date) limits the summary (sealed days, range, newest seal) to the days up to it, so a report
+ * of that date says the same whenever it is re-run; problems are always looked for in every seal.
+ */
+export async function verifyAuditSeals(q: Queryable, asOf?: string): Promise<SealVerification> {
   const { rows } = await q.query<SealFields & { seal: string; n: number; actual: string }>(
     `SELECT s.day::text AS day, s."timeZone", ${iso('s."startsAt"')} AS "startsAt", ${iso('s."endsAt"')} AS "endsAt",
             s."rowCount", s.digest, s."previousSeal", s.seal, d.n, d.actual
@@ -170,10 +174,11 @@ export async function verifyAuditSeals(q: Queryable): Promise<SealVerification> 
     else if (s.actual !== s.digest) add('ROWS_CHANGED');
     previous = s.seal;
   }
-  const last = rows.at(-1);
+  const summarised = asOf === undefined ? rows : rows.filter((r) => r.day <= asOf);
+  const last = summarised.at(-1);
   return {
-    sealedDays: rows.length,
-    firstDay: rows[0]?.day ?? null,
+    sealedDays: summarised.length,
+    firstDay: summarised[0]?.day ?? null,
     lastDay: last?.day ?? null,
     lastSeal: last?.seal ?? null,
     problems,

@@ -99,12 +99,14 @@ export const AuditSealItem = z.object({
   rowCount: z.number().int(),
 });
 
-export const AuditSealSummary = z.object({
-  sealedDays: z.number().int(),
-  firstDay: IsoDate.nullable(),
-  lastDay: IsoDate.nullable(),
-  lastSeal: z.string().nullable().describe('the newest seal: kept outside the database, it pins every earlier day'),
-});
+export const AuditSealSummary = z
+  .object({
+    sealedDays: z.number().int(),
+    firstDay: IsoDate.nullable(),
+    lastDay: IsoDate.nullable(),
+    lastSeal: z.string().nullable().describe('the seal of lastDay: kept outside the database, it pins every day up to it'),
+  })
+  .describe('the seals up to the report date (so a re-run of the date gives the same)');
 
 export const MissingOutcomeItem = z.object({
   injectionId: z.string(),

@@ -90,7 +90,7 @@ async function readSections(client: pg.PoolClient, date: string, zone: string) {
       scheduledNowIneligible: await scheduledNowIneligible(client, INTEGRITY_ITEM_LIMIT),
       closedEpisodeInjections: await closedEpisodeInjections(client, zone, INTEGRITY_ITEM_LIMIT),
       auditGaps: await auditGaps(client, INTEGRITY_ITEM_LIMIT),
-      seals: await verifyAuditSeals(client),
+      seals: await verifyAuditSeals(client, date),
       flags: await flaggedPatients(client, date),
       clinic: await clinicTotals(client),
     };

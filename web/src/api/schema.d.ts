@@ -2545,10 +2545,11 @@ export interface components {
           /** @enum {string} */
           problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN';
         }[];
+        /** @description the seals up to the report date (so a re-run of the date gives the same) */
         seals: {
           firstDay: string | null;
           lastDay: string | null;
-          /** @description the newest seal: kept outside the database, it pins every earlier day */
+          /** @description the seal of lastDay: kept outside the database, it pins every day up to it */
           lastSeal: string | null;
           sealedDays: number;
         };
@@ -2769,10 +2770,11 @@ export interface components {
           /** @enum {string} */
           problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN';
         }[];
+        /** @description the seals up to the report date (so a re-run of the date gives the same) */
         seals: {
           firstDay: string | null;
           lastDay: string | null;
-          /** @description the newest seal: kept outside the database, it pins every earlier day */
+          /** @description the seal of lastDay: kept outside the database, it pins every day up to it */
           lastSeal: string | null;
           sealedDays: number;
         };
