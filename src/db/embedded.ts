@@ -172,16 +172,42 @@ function readPostmaster(pgDir: string): { pid: number; port: number } | undefine
   }
 }
 
+function parentOf(pid: number): number | undefined {
+  try {
+    const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+    return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isNodeProcess(pid: number): boolean {
+  try {
+    return (
+      /(^|\/)node(js)?(\0|$)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '') ||
+      readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node'
+    );
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Called only while holding the data folder's lock, so a postmaster still running there was left by a
- * server that is gone (SIGKILLed: its postgres child keeps running). Stop it (fast shutdown keeps
- * committed data) or drop a stale pid file whose process is gone.
+ * server that is gone (SIGKILLed: its postgres child keeps running, adopted by init). Stop it (fast
+ * shutdown keeps committed data) or drop a stale pid file whose process is gone. A postmaster whose
+ * parent is still a live Node process belongs to a running server that wrote no lock (a version before
+ * the lock file): that folder is busy, and nothing is touched.
  */
-async function recoverStaleServer(pgDir: string): Promise<void> {
+async function recoverStaleServer(dataDir: string, pgDir: string): Promise<void> {
   const pidFile = join(pgDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = readPostmaster(pgDir)?.pid;
   if (pid && isAlive(pid)) {
+    const parent = parentOf(pid);
+    if (parent !== undefined && parent !== 1 && parent !== process.pid && isAlive(parent) && isNodeProcess(parent)) {
+      throw new DataDirBusyError(dataDir, parent);
+    }
     process.kill(pid, 'SIGINT');
     for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -269,7 +295,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedData
 }
 
 async function startLocked(opts: EmbeddedOptions, dataDir: string, pgDir: string, release: () => void): Promise<EmbeddedDatabase> {
-  await recoverStaleServer(pgDir);
+  await recoverStaleServer(dataDir, pgDir);
   const port = await freePort(opts.port ?? 54329);
   const log = opts.onLog ?? (() => undefined);
   const ownerFile = join(dataDir, OWNER_PASSWORD_FILE);

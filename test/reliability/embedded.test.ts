@@ -139,6 +139,16 @@ describe('embedded PostgreSQL', () => {
     expect((await call(server.url, { path: '/v1/patients?q=a', key })).status).toBe(200);
   });
 
+  it('refuses too when the running server wrote no lock file (a version before it), leaving its database alone', async () => {
+    const pgPid = postmasterPid(dataDir);
+    await rm(join(dataDir, 'server.lock'));
+    const second = await runToExit({ DATA_DIR: dataDir, PORT: String(HTTP_PORT + 1), EMBEDDED_PG_PORT: String(PG_PORT + 1) });
+    expect(second.code).toBe(75);
+    expect(second.output).toContain(`is in use by another ESI Scheduler process (pid ${server.pid})`);
+    expect(postmasterPid(dataDir)).toBe(pgPid);
+    expect((await call(server.url, { path: '/readyz' })).status).toBe(200);
+  });
+
   it('says which variable to change when the HTTP port is taken', async () => {
     const db = await cloneDatabase('port');
     cleanups.push(() => db.drop());
