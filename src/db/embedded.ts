@@ -234,6 +234,12 @@ async function freePort(preferred: number): Promise<number> {
   }
 }
 
+/** A unix socket's path is limited to 107 bytes: inside the data folder when it fits, else none at all
+ * (the server connects over loopback TCP either way), never a shared folder such as /tmp. */
+function socketDirFor(pgDir: string, port: number): string {
+  return Buffer.byteLength(join(pgDir, `.s.PGSQL.${port}`)) <= 100 ? pgDir : '';
+}
+
 const newPassword = () => randomBytes(24).toString('base64url');
 
 async function readSecret(file: string): Promise<string | undefined> {
@@ -314,7 +320,7 @@ async function startLocked(opts: EmbeddedOptions, dataDir: string, pgDir: string
     port,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-k', pgDir, '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-k', socketDirFor(pgDir, port), '-c', 'listen_addresses=127.0.0.1'],
     onLog: log,
     onError: (e: unknown) => log(String(e)),
   });
