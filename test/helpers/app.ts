@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/prisma.ts';
 import { cloneTestDatabase, type TestDatabase } from './database.ts';
 
-export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef-0123456789';
 /** Shared by every instance a test builds on one database, as SERVER_SECRET is in production. */
 export const TEST_SERVER_SECRET = 'test-server-secret-0123456789abcdef-xyz';
 
@@ -34,7 +34,8 @@ export interface TestAppOptions {
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await cloneTestDatabase();
   const config = loadConfig({
-    DATABASE_URL: testDb.url,
+    DATABASE_URL: testDb.servingUrl,
+    DATABASE_OWNER_URL: testDb.url,
     CLINIC_TIMEZONE: opts.clinicTimeZone ?? 'America/New_York',
     ADMIN_API_KEY: ADMIN_KEY,
     SERVER_SECRET: TEST_SERVER_SECRET,
@@ -42,7 +43,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     LOG_LEVEL: opts.logLevel ?? 'warn',
     REPORT_SCHEDULER: 'off',
   });
-  const db = createDatabase({ url: testDb.url, poolSize: 10 });
+  const db = createDatabase({ url: testDb.servingUrl, poolSize: 10 });
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, cb) {

@@ -547,9 +547,24 @@ export interface components {
           missingAction: string;
           mrn: string | null;
         }[];
+        auditSeals: {
+          /**
+           * @description the clinic-local day whose sealed audit events or seal no longer match
+           * @example 2027-02-15
+           */
+          day: string;
+          /**
+           * @description ROWS_*: the day's audit events differ from what was sealed; SEAL_ALTERED/CHAIN_BROKEN: the seals themselves were edited or removed
+           * @enum {string}
+           */
+          problem: 'ROWS_CHANGED' | 'ROWS_REMOVED' | 'ROWS_INSERTED' | 'SEAL_ALTERED' | 'CHAIN_BROKEN';
+          rowCount: number;
+          sealedRowCount: number;
+        }[];
         checks: {
           /** @enum {string} */
-          check: 'r2IntervalPairs' | 'r1WithoutExemption' | 'scheduledNowIneligible' | 'closedEpisodeInjections' | 'auditGaps';
+          check:
+            'r2IntervalPairs' | 'r1WithoutExemption' | 'scheduledNowIneligible' | 'closedEpisodeInjections' | 'auditGaps' | 'auditSeals';
           count: number;
           description: string;
           ok: boolean;
@@ -604,6 +619,14 @@ export interface components {
           /** @enum {string} */
           problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN';
         }[];
+        /** @description the seals up to the report date (so a re-run of the date gives the same) */
+        seals: {
+          firstDay: string | null;
+          lastDay: string | null;
+          /** @description the seal of lastDay: kept outside the database, it pins every day up to it */
+          lastSeal: string | null;
+          sealedDays: number;
+        };
       };
       meta: {
         /** @description SHA-256 of the report without generatedAt, version and this hash: equal hashes mean equal content */
