@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Deps } from './deps.ts';
 import { ACCESS_POLICY, ROLES } from './plugins/access-policy.ts';
 import { problems } from './shared/schemas.ts';
+import { ctxOf } from './shared/request-context.ts';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { episodesRoutes } from './modules/episodes/episodes.routes.ts';
@@ -44,7 +45,7 @@ export const apiRoutes: FastifyPluginAsyncZod<Deps> = async (app, opts) => {
       },
     },
     async (request) => {
-      const { id, name, role } = request.actor;
+      const { id, name, role } = ctxOf(request).actor;
       return { id, name, role, timeZone: opts.config.clinicTimeZone, may: routesFor(role) };
     },
   );
