@@ -36,14 +36,17 @@ describe('clinician', () => {
     expect(await row.textContent()).toContain('Scheduled');
     await row.getByRole('button', { name: 'Complete' }).click();
     await page.getByRole('button', { name: 'Record as performed' }).click();
-    await page.getByText("Recorded Tomás Lindqvist's injection as performed.").waitFor();
+    await page
+      .locator('main')
+      .getByText(/^Recorded Tomás Lindqvist's injection as performed on /)
+      .waitFor();
     await row.getByText('Completed').waitFor();
 
     await row.getByRole('button', { name: 'Record outcome' }).click();
     await page.getByLabel('Pain before (0–10)').fill('8');
     await page.getByLabel('Pain after (0–10)').fill('2');
     await page.getByRole('button', { name: 'Save outcome' }).click();
-    await page.getByText('Outcome recorded.').waitFor();
+    await page.locator('main').getByText('Outcome recorded.').waitFor();
     await row.getByText('(75% better)').waitFor();
     expect(await row.textContent()).toContain('8 → 2');
     expect(await page.getByRole('img', { name: 'Injection timeline' }).textContent()).toContain('8→2');
@@ -51,7 +54,7 @@ describe('clinician', () => {
     await page.getByRole('button', { name: 'Edit episode' }).click();
     await page.getByLabel('Severity').selectOption('severe');
     await page.getByRole('button', { name: 'Save episode' }).click();
-    await page.getByText('Episode updated.').waitFor();
+    await page.locator('main').getByText('Episode updated.').waitFor();
     await page.getByText('Not required (severe, or neurological signs recorded)').waitFor();
     await shoot(page, 'patient');
 
