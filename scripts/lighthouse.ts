@@ -20,7 +20,7 @@ const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
 async function main(): Promise<void> {
   const adminKey = `lh-admin-${randomBytes(16).toString('hex')}`;
   const env: Record<string, string> = { ADMIN_API_KEY: adminKey, REPORT_SCHEDULER: 'off', CLINIC_TIMEZONE: ZONE, LOG_LEVEL: 'warn' };
-  let cleanup = async () => undefined as void;
+  let cleanup: () => Promise<void>;
   if (process.env.DATABASE_URL) {
     const name = `esi_lighthouse_${randomBytes(4).toString('hex')}_test`;
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
