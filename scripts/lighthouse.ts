@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     // Sign in the way a user does; the key stays in this tab's sessionStorage, which Lighthouse keeps
     // (disableStorageReset) because it audits this same tab.
     await page.goto(`${server.baseUrl}/`);
-    await page.evaluate((key: string) => window.sessionStorage.setItem('esi.apiKey', key), adminKey);
+    await page.evaluate(`window.sessionStorage.setItem('esi.apiKey', ${JSON.stringify(adminKey)})`);
     const rows: Record<string, Record<string, number>> = {};
     for (const [view, path] of [
       ['Today', '/app/today'],
