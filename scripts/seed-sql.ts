@@ -215,13 +215,13 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
                floor(r2 * 1000)::int % 101 AS imp
           FROM src),
       ins AS (
-        INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status, "performedAt",
+        INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status, "performedAt",
                                 "cancelReason", "painBefore", "painAfter", "percentImprovement", "assessedOn",
                                 "bookedById", "bookedByName", "performedById", "performedByName", "createdAt", "updatedAt")
         SELECT gen_random_uuid(), patient_id, episode_id, at, d,
-               CASE region WHEN 'cervical' THEN (ARRAY['C5-C6','C6-C7','C7-T1'])[1 + k % 3]
-                           WHEN 'thoracic' THEN (ARRAY['T10-T11','T11-T12'])[1 + k % 2]
-                           ELSE CASE WHEN r3 < 0.1 THEN 'sacral-hiatus' ELSE (ARRAY['L4-L5','L5-S1','L3-L4'])[1 + k % 3] END END,
+               CASE region WHEN 'cervical' THEN ARRAY[(ARRAY['C5-C6','C6-C7','C7-T1'])[1 + k % 3]]
+                           WHEN 'thoracic' THEN ARRAY[(ARRAY['T10-T11','T11-T12'])[1 + k % 2]]
+                           ELSE CASE WHEN r3 < 0.1 THEN ARRAY[]::text[] ELSE ARRAY[(ARRAY['L4-L5','L5-S1','L3-L4'])[1 + k % 3]] END END::varchar(10)[],
                (CASE WHEN region = 'lumbar' AND r3 < 0.1 THEN 'caudal' WHEN r3 < 0.6 THEN 'transforaminal' ELSE 'interlaminar' END)::"Approach",
                (CASE WHEN region = 'lumbar' AND r3 < 0.1 THEN 'midline' WHEN r3 < 0.3 THEN 'left' WHEN r3 < 0.55 THEN 'right' WHEN r3 < 0.6 THEN 'bilateral' ELSE 'midline' END)::"Side",
                status::"InjectionStatus",
@@ -236,12 +236,12 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
                least(now(), greatest(ep_created + interval '1 hour', at - (1 + floor(r2 * 40)::int) * interval '1 day')),
                least(now(), greatest(ep_created + interval '1 hour', CASE WHEN status = 'scheduled' THEN at - (1 + floor(r2 * 40)::int) * interval '1 day' ELSE at + interval '1 hour' END))
           FROM shaped
-        RETURNING id, "patientId", "createdAt", "localDate", "scheduledAt", level)
+        RETURNING id, "patientId", "createdAt", "localDate", "scheduledAt", levels)
         ${
           p.audit
             ? `INSERT INTO audit_events (at, "actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId", "requestId", after)
           SELECT "createdAt", (SELECT id FROM api_keys WHERE name = 'seed-front-desk'), 'seed-front-desk', 'front_desk', 'injection.book', 'injection', id::text, "patientId", 'seed',
-                 jsonb_build_object('id', id, 'localDate', "localDate", 'scheduledAt', "scheduledAt", 'level', level, 'status', 'scheduled') FROM ins`
+                 jsonb_build_object('id', id, 'localDate', "localDate", 'scheduledAt', "scheduledAt", 'levels', levels, 'status', 'scheduled') FROM ins`
             : 'SELECT count(*) FROM ins'
         }`,
     },
