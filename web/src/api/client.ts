@@ -68,6 +68,10 @@ export class ApiClient {
   updateEpisode = (id: string, body: UpdateEpisode) => this.ok(this.http.PATCH('/v1/episodes/{id}', { params: { path: { id } }, body }));
   closeEpisode = (id: string, reason: string, idem?: Idem) =>
     this.ok(this.http.POST('/v1/episodes/{id}/close', { params: { path: { id } }, body: { reason }, ...this.post(idem) }));
+  clearRedFlags = (id: string, reason: string, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/episodes/{id}/red-flag-clearance', { params: { path: { id } }, body: { reason }, ...this.post(idem) }));
+  recordConsultation = (id: string, body: { allowInjections: number; note: string }, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/episodes/{id}/consultations', { params: { path: { id } }, body, ...this.post(idem) }));
   book = (body: BookInjection, idem?: Idem) => this.ok(this.http.POST('/v1/injections', { body, ...this.post(idem) }));
   reschedule = (id: string, scheduledAt: string, idem?: Idem) =>
     this.ok(this.http.POST('/v1/injections/{id}/reschedule', { params: { path: { id } }, body: { scheduledAt }, ...this.post(idem) }));

@@ -40,6 +40,9 @@ export function FlagBadges({ flags }: { flags: ClinicalFlag[] }) {
 
 export const label = (v: string) => v.replace(/_/g, ' ');
 
+/** "L4-L5 and L5-S1", or the sacral hiatus for a caudal injection (no level). */
+export const levelsText = (levels: string[]) => (levels.length ? levels.join(' and ') : 'sacral hiatus');
+
 /** The urgent-surgical-review warning for one patient, where a booking is seen (Today, the booking form). */
 export function UrgentReviewNote({ flags }: { flags: ClinicalFlag[] }) {
   const urgent = flags.find((f) => f.flag === 'URGENT_SURGICAL_REVIEW');

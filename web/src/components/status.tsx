@@ -55,6 +55,7 @@ export function fieldWords(path: string): string | null {
 
 /** The sentence to show for an error, in clinic words. */
 export function plainMessage(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'INJECTION.ANATOMY') return 'This injection cannot be performed as described:';
   if (error instanceof ApiError && error.status === 400) {
     const named = [...new Set(error.fieldErrors.map((f) => fieldWords(f.path)).filter((w): w is string => w !== null))];
     if (named.length > 0) return `Please check ${named.join(', ')}: the server could not accept ${named.length === 1 ? 'it' : 'them'}.`;
@@ -65,10 +66,27 @@ export function plainMessage(error: unknown): string {
   return messageOf(error);
 }
 
+/** Anatomy problems are clinical sentences written for people: shown one by one, with the field named. */
+function anatomyItems(error: unknown): string[] {
+  if (!(error instanceof ApiError) || error.code !== 'INJECTION.ANATOMY') return [];
+  return error.fieldErrors.map((f) => {
+    const words = fieldWords(f.path);
+    return words ? `${words.charAt(0).toUpperCase()}${words.slice(1)}: ${f.message}.` : `${f.message}.`;
+  });
+}
+
 export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const anatomy = anatomyItems(error);
   return (
     <div className="state state-error" role="alert">
       <p>{plainMessage(error)}</p>
+      {anatomy.length > 0 && (
+        <ul>
+          {anatomy.map((a) => (
+            <li key={a}>{a}</li>
+          ))}
+        </ul>
+      )}
       {onRetry && (
         <button type="button" className="button secondary" onClick={onRetry}>
           Try again

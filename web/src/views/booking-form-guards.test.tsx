@@ -4,6 +4,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ClinicalFlag } from '../api/types';
 import { SignedIn, fakeApi, problem } from '../test-utils';
 import { ZONE, episode, injection, patient } from '../test-fixtures';
 import { dateIn, addDays } from '../lib/time';
@@ -15,7 +16,7 @@ const today = () => dateIn(ZONE);
 const dateInput = () => screen.getByLabelText<HTMLInputElement>('Date');
 const bookButton = () => screen.getByRole<HTMLButtonElement>('button', { name: 'Book injection' });
 
-function renderForm(flags: { flag: string; message: string }[] = []) {
+function renderForm(flags: ClinicalFlag[] = []) {
   render(
     <SignedIn role="front_desk">
       <BookingForm patient={patient({ flags })} episode={episode()} zone={ZONE} last={injection()} />

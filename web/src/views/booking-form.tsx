@@ -4,10 +4,11 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/problem';
 import type { Approach, Episode, HistoryItem, Injection, PatientDetail, Side } from '../api/types';
 import { useAuth } from '../auth/auth-context';
-import { UrgentReviewNote } from '../components/badges';
+import { UrgentReviewNote, levelsText } from '../components/badges';
 import { EarliestOffer, Refusals } from '../components/rules';
 import { ErrorNote, FieldError } from '../components/status';
 import { announce } from '../lib/a11y';
+import { LEVELS, LEVEL_HINT, SIDES_FOR, approachesFor, levelsProblem, ordered } from '../lib/anatomy';
 import { keys, useAfterChange } from '../lib/query';
 import { linkClick, paths } from '../lib/router';
 import { addDays, dateIn, formatDate, formatDateTime, isIsoDate, zonedIso } from '../lib/time';
@@ -36,10 +37,6 @@ function useSettled<T>(value: T, ms: number): T {
   return settled;
 }
 
-const SIDES: Side[] = ['left', 'right', 'bilateral', 'midline'];
-const APPROACHES: Approach[] = ['transforaminal', 'interlaminar', 'caudal'];
-const LEVELS = ['L3-L4', 'L4-L5', 'L5-S1', 'S1', 'C5-C6', 'C6-C7', 'C7-T1', 'T11-T12', 'sacral-hiatus'];
-
 interface Props {
   patient: PatientDetail;
   episode: Episode;
@@ -54,9 +51,22 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
   const [date, setDate] = useState(today);
   const [pastConfirmed, setPastConfirmed] = useState(false);
   const [time, setTime] = useState('09:00');
-  const [level, setLevel] = useState(last?.level ?? (episode.region === 'cervical' ? 'C6-C7' : 'L4-L5'));
-  const [approach, setApproach] = useState<Approach>(last?.approach ?? 'transforaminal');
-  const [side, setSide] = useState<Side>(last?.side ?? 'left');
+  const region = episode.region;
+  const approaches = approachesFor(region);
+  // The last session's anatomy is the usual next one, when it fits this episode's region.
+  const [approach, setApproach] = useState<Approach>(last && approaches.includes(last.approach) ? last.approach : 'transforaminal');
+  const [levels, setLevels] = useState<string[]>(() => {
+    const prior = (last?.levels ?? []).filter((l) => LEVELS[region].includes(l));
+    return prior.length ? prior : [region === 'cervical' ? 'C6-C7' : region === 'thoracic' ? 'T11-T12' : 'L4-L5'];
+  });
+  const [side, setSide] = useState<Side>(last && SIDES_FOR[approach].includes(last.side) ? last.side : (SIDES_FOR[approach][0] ?? 'left'));
+  const anatomyProblem = levelsProblem(region, approach, levels);
+  const chooseApproach = (a: Approach) => {
+    setApproach(a);
+    if (!SIDES_FOR[a].includes(side)) setSide(SIDES_FOR[a][0] ?? 'midline');
+    if (a === 'caudal') setLevels([]);
+    else if (a === 'interlaminar' && levels.length > 1) setLevels(levels.slice(0, 1));
+  };
   const [booked, setBooked] = useState<Injection | null>(null);
   // Typing a year goes through 0002, 0020, 0202: only a date that stopped changing, and passes the
   // local check, is sent to the server.
@@ -73,7 +83,7 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
         patientId: patient.id,
         episodeId: episode.id,
         scheduledAt: zonedIso(date, time, zone),
-        level: level.trim(),
+        levels: ordered(region, levels),
         approach,
         side,
       };
@@ -100,7 +110,7 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
     !checkable ||
     elig.loading ||
     refused ||
-    !level.trim() ||
+    anatomyProblem !== null ||
     (past && !pastConfirmed) ||
     elig.error !== undefined;
   return (
@@ -128,18 +138,9 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
           </span>
         </div>
         <div className="field">
-          <label htmlFor="book-level">Level</label>
-          <input id="book-level" required list="levels" value={level} onChange={(e) => setLevel(e.target.value)} autoComplete="off" />
-          <datalist id="levels">
-            {LEVELS.map((l) => (
-              <option key={l} value={l} />
-            ))}
-          </datalist>
-        </div>
-        <div className="field">
           <label htmlFor="book-approach">Approach</label>
-          <select id="book-approach" value={approach} onChange={(e) => setApproach(e.target.value as Approach)}>
-            {APPROACHES.map((a) => (
+          <select id="book-approach" value={approach} onChange={(e) => chooseApproach(e.target.value as Approach)}>
+            {approaches.map((a) => (
               <option key={a} value={a}>
                 {a}
               </option>
@@ -149,14 +150,33 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
         <div className="field">
           <label htmlFor="book-side">Side</label>
           <select id="book-side" value={side} onChange={(e) => setSide(e.target.value as Side)}>
-            {SIDES.map((s) => (
-              <option key={s} value={s}>
-                {s}
+            {SIDES_FOR[approach].map((sd) => (
+              <option key={sd} value={sd}>
+                {sd}
               </option>
             ))}
           </select>
         </div>
       </div>
+      <fieldset className="checks levels" aria-describedby={`levels-hint${anatomyProblem ? ' levels-error' : ''}`}>
+        <legend>Levels ({region})</legend>
+        <p id="levels-hint" className="muted small">
+          {LEVEL_HINT[approach]}
+        </p>
+        {approach !== 'caudal' &&
+          LEVELS[region].map((l) => (
+            <label key={l}>
+              <input
+                type="checkbox"
+                name="levels"
+                checked={levels.includes(l)}
+                onChange={(e) => setLevels(e.target.checked ? [...levels, l] : levels.filter((x) => x !== l))}
+              />
+              {l}
+            </label>
+          ))}
+        {anatomyProblem && <FieldError id="levels-error">{anatomyProblem}</FieldError>}
+      </fieldset>
 
       <div id="eligibility" className="eligibility" aria-live="polite">
         {problem !== null ? (
@@ -228,7 +248,7 @@ function BookedCard({ patient, booked, zone }: { patient: PatientDetail; booked:
         Booked
       </h2>
       <p>
-        {patient.givenName} {patient.familyName}: {booked.level} {booked.side} ({booked.approach}) on{' '}
+        {patient.givenName} {patient.familyName}: {levelsText(booked.levels)} {booked.side} ({booked.approach}) on{' '}
         <strong>{formatDateTime(booked.scheduledAt, zone)}</strong>.
       </p>
       <div className="buttons">

@@ -9,7 +9,7 @@ import { useSubmit } from '../lib/use-submit';
 
 const REGIONS: Region[] = ['lumbar', 'cervical', 'thoracic'];
 const SEVERITIES: Severity[] = ['mild', 'moderate', 'severe'];
-const SIGNS: Sign[] = ['numbness', 'tingling', 'weakness', 'reflex_loss', 'bowel_bladder'];
+const SIGNS: Sign[] = ['numbness', 'tingling', 'weakness', 'reflex_loss', 'bowel_bladder', 'saddle_anesthesia'];
 const THERAPIES: Therapy[] = ['medication', 'physical_therapy', 'activity_modification', 'exercise_education'];
 
 function Checks<T extends string>({
@@ -75,8 +75,14 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
 
   const { busy, error, submit } = useSubmit(async (idem) => {
     if (episode) {
-      await api.updateEpisode(episode.id, { diagnosis: diagnosis.trim(), severity, neurologicalSigns: signs, therapies });
-      onDone('Episode updated.');
+      const updated = await api.updateEpisode(episode.id, { diagnosis: diagnosis.trim(), severity, neurologicalSigns: signs, therapies });
+      // The edit stands, but booked injections the episode no longer allows are named (nothing is cancelled).
+      const warned = updated.warnings.map((w) => `${formatDate(w.localDate)}: ${w.message}`);
+      onDone(
+        warned.length
+          ? `Episode updated. ${warned.length === 1 ? 'One booked injection no longer passes' : `${warned.length} booked injections no longer pass`} the rules; move or cancel ${warned.length === 1 ? 'it' : 'them'}: ${warned.join(' ')}`
+          : 'Episode updated.',
+      );
     } else {
       const body = {
         region,
@@ -157,6 +163,10 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
         </div>
       </div>
       <Checks legend="Neurological signs" name="signs" all={SIGNS} value={signs} onChange={setSigns} />
+      <p className="muted small">
+        Bowel or bladder dysfunction and saddle anaesthesia are red flags (possible cauda equina syndrome): recording one blocks booking
+        until a clinician records a clearance.
+      </p>
       <Checks legend="Conservative therapies tried" name="therapies" all={THERAPIES} value={therapies} onChange={setTherapies} />
       {error !== null && <ErrorNote error={error} />}
       <div className="buttons">

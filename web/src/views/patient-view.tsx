@@ -3,7 +3,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { HistoryItem } from '../api/types';
 import { useAuth, useCan } from '../auth/auth-context';
-import { FlagBadges, StatusBadge, label } from '../components/badges';
+import { FlagBadges, StatusBadge, label, levelsText } from '../components/badges';
 import { ActionButtons, ActionForm, type Mode } from '../components/injection-actions';
 import { InjectionTimeline } from '../components/injection-timeline';
 import { Empty, ErrorNote, Loading, Notice, confirmDone } from '../components/status';
@@ -93,7 +93,16 @@ export function PatientView({ id }: { id: string }) {
             )}
           </p>
         </div>
-        <EpisodePanel patientId={p.id} episode={p.openEpisode} onChanged={changed} />
+        <EpisodePanel
+          patientId={p.id}
+          episode={p.openEpisode}
+          counted={
+            (history.data?.items ?? []).filter(
+              (i) => i.episodeId === p.openEpisode?.id && (i.status === 'scheduled' || i.status === 'completed'),
+            ).length
+          }
+          onChanged={changed}
+        />
       </div>
       <div className="card">
         <h2>Injection history</h2>
@@ -159,7 +168,7 @@ function HistoryTable({ items, zone, open, setOpen, onDone, canOutcome, who }: T
                   <div className="muted small">{formatTime(i.performedAt ?? i.scheduledAt, zone)}</div>
                 </td>
                 <td>
-                  <strong>{i.level}</strong> · {label(i.side)}{' '}
+                  <strong>{levelsText(i.levels)}</strong> · {label(i.side)}{' '}
                   <div className="muted small">
                     {i.approach}, {i.region}
                   </div>

@@ -2,7 +2,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { InjectionStatus, ScheduleItem } from '../api/types';
 import { useAuth } from '../auth/auth-context';
-import { STATUS_LABEL, StatusBadge, UrgentReview, label } from '../components/badges';
+import { STATUS_LABEL, StatusBadge, UrgentReview, label, levelsText } from '../components/badges';
 import { ActionButtons, ActionForm, type Mode } from '../components/injection-actions';
 import { Empty, ErrorNote, Loading, Notice, confirmDone } from '../components/status';
 import { PageHeading } from '../lib/a11y';
@@ -149,7 +149,7 @@ function Row({ item, zone, open, onOpen, onDone }: RowProps) {
           {item.status === 'scheduled' && <UrgentReview patientId={item.patient.id} />}
         </td>
         <td>
-          <strong>{item.level}</strong> · {label(item.side)}
+          <strong>{levelsText(item.levels)}</strong> · {label(item.side)}
           <div className="muted small">{item.approach}</div>
         </td>
         <td>
