@@ -3,7 +3,7 @@
 // episode (which cancels what is still ahead).
 import { describe, expect, inject, it } from 'vitest';
 import { browserSuite, shoot, signIn } from './helpers/browser.ts';
-import { api, clinicToday, plusDays, seedInjection, seedPatient } from './helpers/seed.ts';
+import { api, clinicToday, plusDays, seedConsultation, seedInjection, seedPatient } from './helpers/seed.ts';
 
 const baseUrl = inject('e2eBaseUrl');
 const keys = inject('e2eKeys');
@@ -20,6 +20,7 @@ describe('actions on bookings', () => {
     const admin = api(baseUrl, keys.admin);
     const today = clinicToday(zone);
     const p = await seedPatient(admin, { givenName: 'Rangi', familyName: 'Parata', careStartedOn: plusDays(today, -300) });
+    await seedConsultation(admin, p, 6);
     const past = await seedInjection(admin, p, zone, plusDays(today, -60), { time: '09:30' });
     const missed = await seedInjection(admin, p, zone, plusDays(today, -40), { time: '11:00' });
     const moving = await seedInjection(admin, p, zone, plusDays(today, 20), { time: '08:00' });

@@ -2,7 +2,7 @@
 // and mark the episode severe (which lifts the six-week trial).
 import { describe, expect, inject, it } from 'vitest';
 import { browserSuite, shoot, signIn } from './helpers/browser.ts';
-import { api, clinicToday, plusDays, seedInjection, seedPatient } from './helpers/seed.ts';
+import { api, clinicToday, plusDays, seedConsultation, seedInjection, seedPatient } from './helpers/seed.ts';
 
 const baseUrl = inject('e2eBaseUrl');
 const keys = inject('e2eKeys');
@@ -19,6 +19,7 @@ describe('clinician', () => {
       careStartedOn: plusDays(today, -200),
       diagnosis: 'L4-L5 disc herniation with L5 radiculopathy',
     });
+    await seedConsultation(admin, p, 4);
     await seedInjection(admin, p, zone, plusDays(today, -70), { outcome: [8, 5] });
     await seedInjection(admin, p, zone, plusDays(today, -49), { outcome: [7, 3] });
     const due = await seedInjection(admin, p, zone, plusDays(today, -21), { time: '14:15' });

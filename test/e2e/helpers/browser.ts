@@ -139,3 +139,10 @@ export const focused = (page: Page) =>
   page.evaluate<string>(
     '(() => { const e = document.activeElement; return e ? `${e.tagName.toLowerCase()}:${(e.textContent ?? "").trim().slice(0, 60)}` : "none"; })()',
   );
+
+/** Takes out of a session's problems the browser's own log of a refusal the test provoked on purpose. */
+export function expectRefusalLogged(s: Session, status: number): void {
+  const mark = `status of ${status}`;
+  expect(s.problems.some((m) => m.includes(mark))).toBe(true);
+  s.problems.splice(0, s.problems.length, ...s.problems.filter((m) => !m.includes(mark)));
+}
