@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
+import { format, resolveConfig } from 'prettier';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/prisma.ts';
@@ -24,7 +25,9 @@ async function generate(): Promise<string> {
     // The version changes with every release and says nothing about shapes.
     doc.info.version = '0';
     const ast = await openapiTS(doc, { alphabetize: true });
-    return HEADER + astToString(ast);
+    // Written as the repository's Prettier writes it, so `prettier --check` and `--check` here agree.
+    const options = (await resolveConfig(OUT)) ?? {};
+    return format(HEADER + astToString(ast), { ...options, filepath: OUT });
   } finally {
     await app.close();
     await db.close();
