@@ -91,7 +91,10 @@ describe('clinical rules v2', () => {
     await page.goto(`${baseUrl}/app/patients/${p.id}/book`);
     await page.getByText('Another injection in this episode needs a recorded consultation.').waitFor();
     await page.goto(`${baseUrl}/app/patients/${p.id}`);
-    expect(await page.getByTestId('allowance').textContent()).toMatch(/^2 of 2 allowed booked or given\./);
+    await page
+      .getByTestId('allowance')
+      .filter({ hasText: /^2 of 2 allowed booked or given\./ })
+      .waitFor();
     await page.getByRole('button', { name: 'Record a consultation' }).click();
     await page.getByLabel('Injections the episode may hold in total').fill('3');
     await page.getByLabel('What was agreed').fill('Partial relief twice; one more at L4-L5, then review.');

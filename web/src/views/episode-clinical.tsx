@@ -120,16 +120,27 @@ function ClearanceForm({
 }
 
 /** The R5 allowance: how many injections the episode may hold, how many it holds, and consultations. */
-export function Consultations({ episode, counted, onDone }: { episode: Episode; counted: number; onDone: (msg: string) => void }) {
+export function Consultations({
+  episode,
+  counted,
+  onDone,
+}: {
+  episode: Episode;
+  /** Undefined until the history has loaded. */
+  counted: number | undefined;
+  onDone: (msg: string) => void;
+}) {
   const can = useCan();
   const { zone } = useClinicZone();
   const [open, setOpen] = useState(false);
-  const full = counted >= episode.allowInjections;
+  const full = counted !== undefined && counted >= episode.allowInjections;
   return (
     <div className="consultations">
       <h3>Injections in this episode</h3>
       <p data-testid="allowance">
-        {counted} of {episode.allowInjections} allowed booked or given.{' '}
+        {counted === undefined
+          ? `Up to ${episode.allowInjections} allowed.`
+          : `${counted} of ${episode.allowInjections} allowed booked or given.`}{' '}
         {episode.consultations.length === 0
           ? 'A third or later injection needs a recorded consultation.'
           : `Allowed by consultation: up to ${episode.allowInjections}.`}
@@ -157,7 +168,7 @@ export function Consultations({ episode, counted, onDone }: { episode: Episode; 
       {open && (
         <ConsultationForm
           episode={episode}
-          counted={counted}
+          counted={counted ?? 0}
           onClose={() => setOpen(false)}
           onDone={(m) => {
             setOpen(false);

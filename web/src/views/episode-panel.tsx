@@ -13,13 +13,13 @@ type Mode = 'edit' | 'close' | 'open' | null;
 export function EpisodePanel({
   patientId,
   episode,
-  counted = 0,
+  counted,
   onChanged,
 }: {
   patientId: string;
   episode: Episode | null;
   /** Scheduled and completed injections of the episode (R5 counts them). */
-  counted?: number;
+  counted?: number | undefined;
   onChanged: (msg: string) => void;
 }) {
   const can = useCan();

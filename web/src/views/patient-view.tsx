@@ -97,9 +97,8 @@ export function PatientView({ id }: { id: string }) {
           patientId={p.id}
           episode={p.openEpisode}
           counted={
-            (history.data?.items ?? []).filter(
-              (i) => i.episodeId === p.openEpisode?.id && (i.status === 'scheduled' || i.status === 'completed'),
-            ).length
+            history.data?.items.filter((i) => i.episodeId === p.openEpisode?.id && (i.status === 'scheduled' || i.status === 'completed'))
+              .length
           }
           onChanged={changed}
         />
