@@ -12,7 +12,7 @@ import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import pg from 'pg';
 import puppeteer from 'puppeteer-core';
 import { startServer } from '../test/e2e/helpers/server.ts';
-import { api, clinicToday, plusDays, seedInjection, seedPatient } from '../test/e2e/helpers/seed.ts';
+import { api, clinicToday, plusDays, seedConsultation, seedInjection, seedPatient } from '../test/e2e/helpers/seed.ts';
 
 const ZONE = 'America/New_York';
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     const a = api(server.baseUrl, adminKey);
     const today = clinicToday(ZONE);
     const p = await seedPatient(a, { givenName: 'Lena', familyName: 'Lighthouse', careStartedOn: plusDays(today, -200) });
+    await seedConsultation(a, p, 3);
     await seedInjection(a, p, ZONE, plusDays(today, -60), { outcome: [8, 3] });
     await seedInjection(a, p, ZONE, plusDays(today, -30), { outcome: [6, 2] });
     await seedInjection(a, p, ZONE, today, { time: '10:30' });
