@@ -147,7 +147,7 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
           region = (CASE WHEN rg < 0.75 THEN 'lumbar' WHEN rg < 0.95 THEN 'cervical' ELSE 'thoracic' END)::"Region";
         UPDATE seed_e SET started = CASE
           WHEN first_d IS NULL THEN ${today} - floor(rt * 120)::int
-          WHEN severity = 'severe' OR cardinality(signs) > 0 THEN first_d - 7 - floor(rt * 60)::int
+          WHEN severity = 'severe' OR cardinality(array_remove(signs, 'bowel_bladder')) > 0 THEN first_d - 7 - floor(rt * 60)::int
           ELSE first_d - 42 - floor(rt * 60)::int END;
         CREATE INDEX ON seed_e (seq, ep)`,
     },
@@ -175,20 +175,20 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
     {
       label: 'episodes',
       sql: `WITH ins AS (
-        INSERT INTO episodes (id, "patientId", region, diagnosis, "conservativeCareStartedOn", therapies, severity, "neurologicalSigns",
+        INSERT INTO episodes (id, "patientId", region, diagnosis, "conservativeCareStartedOn", therapies, severity, "neurologicalSigns", "clearedRedFlags",
                               status, "closedReason", "closedAt", "exemptionRecordedAt", "exemptionRecordedById", "exemptionRecordedByName", "createdAt", "updatedAt")
         SELECT e.id, e.patient_id, e.region,
                CASE e.region WHEN 'lumbar' THEN 'L5 radiculopathy' WHEN 'cervical' THEN 'C6 radiculopathy' ELSE 'Thoracic radicular pain' END,
                e.started,
                (CASE WHEN e.rt < 0.5 THEN ARRAY['medication','physical_therapy'] WHEN e.rt < 0.8 THEN ARRAY['physical_therapy','exercise_education']
                      ELSE ARRAY['medication','activity_modification'] END)::"Therapy"[],
-               e.severity, e.signs,
+               e.severity, e.signs, array(SELECT unnest(e.signs) INTERSECT SELECT 'bowel_bladder'::"NeurologicalSign"),
                (CASE WHEN e.open THEN 'open' ELSE 'closed' END)::"EpisodeStatus",
                CASE WHEN NOT e.open THEN CASE WHEN e.rs < 0.5 THEN 'Symptoms resolved' ELSE 'Care plan completed' END END,
                CASE WHEN NOT e.open THEN least(now(), (coalesce(e.last_d, e.started) + 1 + time '17:00') AT TIME ZONE ${zone}) END,
-               CASE WHEN e.severity = 'severe' OR cardinality(e.signs) > 0 THEN least(now(), (e.started + 1 + time '10:00') AT TIME ZONE ${zone}) END,
-               CASE WHEN e.severity = 'severe' OR cardinality(e.signs) > 0 THEN (SELECT id FROM api_keys WHERE name = 'seed-clinician') END,
-               CASE WHEN e.severity = 'severe' OR cardinality(e.signs) > 0 THEN 'seed-clinician' END,
+               CASE WHEN e.severity = 'severe' OR cardinality(array_remove(e.signs, 'bowel_bladder')) > 0 THEN least(now(), (e.started + 1 + time '10:00') AT TIME ZONE ${zone}) END,
+               CASE WHEN e.severity = 'severe' OR cardinality(array_remove(e.signs, 'bowel_bladder')) > 0 THEN (SELECT id FROM api_keys WHERE name = 'seed-clinician') END,
+               CASE WHEN e.severity = 'severe' OR cardinality(array_remove(e.signs, 'bowel_bladder')) > 0 THEN 'seed-clinician' END,
                least(now(), (e.started + 1 + time '10:00') AT TIME ZONE ${zone}),
                least(now(), (coalesce(e.last_d, e.started) + 1 + time '17:00') AT TIME ZONE ${zone})
           FROM seed_e e
@@ -244,6 +244,20 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
                  jsonb_build_object('id', id, 'localDate', "localDate", 'scheduledAt', "scheduledAt", 'levels', levels, 'status', 'scheduled') FROM ins`
             : 'SELECT count(*) FROM ins'
         }`,
+    },
+    {
+      // R4 and R5 as the clinic recorded them: a clearance for every red flag booked past, and a
+      // consultation for every episode holding more than two counted injections.
+      label: 'clearances and consultations',
+      sql: `INSERT INTO red_flag_clearances (id, "episodeId", "patientId", "redFlags", reason, "recordedAt", "recordedById", "recordedByName")
+        SELECT gen_random_uuid(), e.id, e."patientId", e."clearedRedFlags", 'Seen by spine surgery; no cauda equina syndrome',
+               e."createdAt" + interval '1 hour', (SELECT id FROM api_keys WHERE name = 'seed-clinician'), 'seed-clinician'
+          FROM episodes e WHERE cardinality(e."clearedRedFlags") > 0;
+        INSERT INTO consultations (id, "episodeId", "patientId", "allowInjections", note, "recordedAt", "recordedById", "recordedByName")
+        SELECT gen_random_uuid(), i."episodeId", min(i."patientId"::text)::uuid, least(12, greatest(3, count(*)))::smallint, 'Further injections agreed',
+               min(i."createdAt"), (SELECT id FROM api_keys WHERE name = 'seed-clinician'), 'seed-clinician'
+          FROM injections i WHERE i.status IN ('scheduled', 'completed')
+         GROUP BY i."episodeId" HAVING count(*) > 2`,
     },
   ];
 }
