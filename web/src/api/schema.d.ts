@@ -277,7 +277,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The calling key: its id, name and role
+     * The calling key: its id, name and role, the clinic's zone and what the key may do
      * @description Roles: front_desk, clinician, auditor, admin.
      */
     get: operations['getMe'];
@@ -3583,9 +3583,13 @@ export interface operations {
         content: {
           'application/json': {
             id: string;
+            /** @description the routes this key may call, as "METHOD /v1/path" keys of the access policy */
+            may: string[];
             name: string;
             /** @enum {string} */
             role: 'front_desk' | 'clinician' | 'auditor' | 'admin';
+            /** @description the clinic's IANA zone: every date and time is shown and entered in it */
+            timeZone: string;
           };
         };
       };
