@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/prisma.ts';
 import { AppError } from '../shared/errors.ts';
+import { sqlState } from '../shared/db-errors.ts';
 import { seal, unseal } from './response-seal.ts';
 import type { ResourceLoaders, ResourceType } from './idempotency-resource.ts';
 
@@ -207,15 +208,20 @@ export default fp<IdempotencyOptions>(
           .catch(() => undefined);
         return payload;
       }
-      await db.pool.query(
-        `UPDATE idempotency_records SET state = 'completed', "responseStatus" = $2, "responseBody" = $3, "responseType" = $4 WHERE id = $1`,
-        [
-          id,
-          reply.statusCode,
-          seal(request.sealKey, { recordId: id, apiKeyId: request.actor.id, key }, payload),
-          String(reply.getHeader('content-type') ?? 'application/json'),
-        ],
-      );
+      // The change itself is committed: if the answer cannot be stored (the database went away just
+      // now), the client still gets it. The record stays in flight and, once stale, a retry takes it over
+      // (a create is then answered with its linked resource).
+      await db.pool
+        .query(
+          `UPDATE idempotency_records SET state = 'completed', "responseStatus" = $2, "responseBody" = $3, "responseType" = $4 WHERE id = $1`,
+          [
+            id,
+            reply.statusCode,
+            seal(request.sealKey, { recordId: id, apiKeyId: request.actor.id, key }, payload),
+            String(reply.getHeader('content-type') ?? 'application/json'),
+          ],
+        )
+        .catch((err: unknown) => request.log.warn({ sqlState: sqlState(err) }, 'idempotent answer not stored'));
       return payload;
     });
   },
