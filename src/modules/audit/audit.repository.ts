@@ -5,7 +5,10 @@ import type { Actor } from '../../plugins/auth.plugin.ts';
 
 export interface RequestContext {
   actor: Actor;
+  /** The server's own id for the request. */
   requestId: string;
+  /** A well-formed X-Request-Id the client sent, kept for correlation only. */
+  clientRequestId?: string | undefined;
   /** The Idempotency-Key record of this request, if any: a create links its resource to it in the
    * same transaction (see idempotency.plugin.ts). */
   idempotencyRecordId?: string | undefined;
@@ -37,6 +40,7 @@ export function auditRow(ctx: RequestContext, e: AuditInput): Prisma.AuditEventC
     entityId: e.entityId ?? null,
     patientId: e.patientId ?? null,
     requestId: ctx.requestId,
+    clientRequestId: ctx.clientRequestId ?? null,
     before: toJson(e.before),
     after: toJson(e.after),
   };

@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { AppError } from '../../shared/errors.ts';
 import { ctxOf } from '../../shared/request-context.ts';
-import { Instant, PageQuery, Uuid, decodeCursor, encodeCursor, problems } from '../../shared/schemas.ts';
+import { Instant, PageQuery, Uuid, bigintCursor, encodeCursor, problems, readCursor } from '../../shared/schemas.ts';
 import { writeAudit } from './audit.repository.ts';
 
 const Query = z.object({
@@ -26,9 +25,10 @@ const EventDto = z
     entityType: z.string(),
     entityId: z.string().nullable(),
     patientId: z.string().nullable(),
-    requestId: z.string().nullable(),
-    before: z.unknown().nullable(),
-    after: z.unknown().nullable(),
+    requestId: z.string().nullable().describe("the server's id for the request (its X-Request-Id response header)"),
+    clientRequestId: z.string().nullable().describe('the X-Request-Id the client sent, when it was well-formed'),
+    before: z.unknown().describe('the entity before a change (JSON), or null'),
+    after: z.unknown().describe('the entity after a change, or what a read or refusal concerned (JSON), or null'),
   })
   .meta({ id: 'AuditEvent' });
 
@@ -45,17 +45,12 @@ export const auditRoutes: FastifyPluginAsyncZod<Deps> = async (app, { db }) => {
     },
     async (request) => {
       const q = request.query;
-      const cursor = decodeCursor(q.cursor);
-      if (cursor !== undefined && !/^\d{1,19}$/.test(cursor)) {
-        throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', {
-          errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }],
-        });
-      }
+      const cursor = readCursor(q.cursor, bigintCursor);
       const where: Prisma.AuditEventWhereInput = {
         ...(q.patientId ? { patientId: q.patientId } : {}),
         ...(q.actorId ? { actorId: q.actorId } : {}),
         ...(q.from || q.to ? { at: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lt: new Date(q.to) } : {}) } } : {}),
-        ...(cursor ? { id: { lt: BigInt(cursor) } } : {}),
+        ...(cursor ? { id: { lt: cursor } } : {}),
       };
       const rows = await db.prisma.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: q.limit + 1 });
       const page = rows.slice(0, q.limit);

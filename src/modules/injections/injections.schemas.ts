@@ -29,8 +29,8 @@ export const BookInjectionBody = z
   })
   .meta({
     example: {
-      patientId: '6f1c…',
-      episodeId: '0b7e…',
+      patientId: '6f1c2a4e-8d3b-4c1a-9e5f-2b7d8c9a0e11',
+      episodeId: '0b7e4d2c-1a9f-4e3b-8c6d-5f2a1b3c4d5e',
       scheduledAt: '2027-02-15T09:00:00-05:00',
       levels: ['L4-L5', 'L5-S1'],
       approach: 'transforaminal',

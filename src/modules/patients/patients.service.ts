@@ -5,7 +5,7 @@ import { writeAudit, type RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
 import { dateToIso, isoToDate, todayIn } from '../../shared/dates.ts';
-import { decodeCursor, encodeCursor } from '../../shared/schemas.ts';
+import { Uuid, encodeCursor, readCursor } from '../../shared/schemas.ts';
 import { toEpisodeDto, toEpisodeFacts } from '../episodes/episodes.repository.ts';
 import { clinicalFlags } from '../injections/flags.rules.ts';
 import { toInjectionDto } from '../injections/injections.repository.ts';
@@ -87,12 +87,7 @@ export class PatientsService {
   }
 
   async list(ctx: RequestContext, q: string | undefined, limit: number, cursor: string | undefined) {
-    const after = decodeCursor(cursor);
-    if (after !== undefined && !/^[0-9a-f-]{36}$/.test(after)) {
-      throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', {
-        errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }],
-      });
-    }
+    const after = readCursor(cursor, (text) => (Uuid.safeParse(text).success ? text : undefined));
     const rows = await this.deps.db.prisma.patient.findMany({
       where: searchWhere(q),
       orderBy: [{ familyName: 'asc' }, { givenName: 'asc' }, { id: 'asc' }],

@@ -1,6 +1,7 @@
 // Produces a report as a recorded run: the run row is written first ('running'), then the report is
 // built, written to files when a folder is given, and the run is finished with its totals and hash
-// (or marked failed with the error). Used by the CLI and the scheduler.
+// (or marked failed with a code and a message that quote nothing of the error: report-failure.ts).
+// Used by the CLI and the scheduler.
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import type { Database } from '../../db/prisma.ts';
 import { APP_VERSION } from '../../version.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { csvRecords } from './report-csv.ts';
+import { describeReportFailure, failureText } from './report-failure.ts';
 import { failRun, finishRun, insertRun, type RunTrigger } from './report-runs.repository.ts';
 import { buildDailyReport } from './report.service.ts';
 import type { DailyReportT, ReportRunDtoT } from './report.schemas.ts';
@@ -75,7 +77,7 @@ export async function produceReport(db: Database, opts: ProduceOptions, runId?: 
     );
     return { run, report, files };
   } catch (err) {
-    await failRun(db.pool, id, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    await failRun(db.pool, id, failureText(describeReportFailure(err))).catch(() => undefined);
     throw err;
   }
 }

@@ -25,6 +25,7 @@ import {
   r2IntervalPairs,
   scheduledNowIneligible,
 } from './report-integrity.queries.ts';
+import { verifyAuditSeals } from '../audit/audit-seals.ts';
 import { INTEGRITY_CHECKS, REPORT_FLAGS, type DailyReportT, type IntegrityCheckName } from './report.schemas.ts';
 
 /** Integrity checks list at most this many items each (with the full count), so a badly broken
@@ -38,6 +39,7 @@ const CHECK_DESCRIPTIONS: Record<IntegrityCheckName, string> = {
     'Scheduled injections the episode as it is now would refuse: its R1 exemption was withdrawn or a red flag was added without a clearance',
   closedEpisodeInjections: 'Injections still scheduled on a closed episode, or completed on a date after the episode was closed',
   auditGaps: 'Patients, episodes and injections whose state lacks the audit event that must record it',
+  auditSeals: 'Sealed days whose audit events were changed, removed or inserted after sealing, or whose seals were altered',
 };
 
 export interface BuildOptions {
@@ -95,6 +97,7 @@ async function readSections(client: pg.PoolClient, date: string, zone: string) {
       scheduledNowIneligible: await scheduledNowIneligible(client, INTEGRITY_ITEM_LIMIT),
       closedEpisodeInjections: await closedEpisodeInjections(client, zone, INTEGRITY_ITEM_LIMIT),
       auditGaps: await auditGaps(client, INTEGRITY_ITEM_LIMIT),
+      seals: await verifyAuditSeals(client, date),
       flags: await flaggedPatients(client, date),
       clinic: await clinicTotals(client),
       coverageIssues: await dayCoverageIssues(client, ...dayBounds(date, zone)),
@@ -126,8 +129,10 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
     (typeof REPORT_FLAGS)[number],
     number
   >;
+  const auditSeals = { count: s.seals.problems.length, items: s.seals.problems.slice(0, INTEGRITY_ITEM_LIMIT) };
+  const found = { ...s, auditSeals };
   const checks = INTEGRITY_CHECKS.map((check) => {
-    const { count, items } = s[check];
+    const { count, items } = found[check];
     return { check, description: CHECK_DESCRIPTIONS[check], ok: count === 0, count, truncated: items.length < count };
   });
   const integrityIssues = checks.reduce((n, c) => n + c.count, 0);
@@ -170,6 +175,8 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
       scheduledNowIneligible: s.scheduledNowIneligible.items,
       closedEpisodeInjections: s.closedEpisodeInjections.items,
       auditGaps: s.auditGaps.items,
+      auditSeals: auditSeals.items,
+      seals: { sealedDays: s.seals.sealedDays, firstDay: s.seals.firstDay, lastDay: s.seals.lastDay, lastSeal: s.seals.lastSeal },
     },
     missingOutcomes: s.missingOutcomes,
     noShowsAndCancellations: s.absences.map((a) => ({ ...a, localTime: localTime(a.scheduledAt) })),

@@ -22,7 +22,7 @@ const report = async (date: string) => {
   const res = await t.app.inject({
     method: 'GET',
     url: `/v1/reports/daily?date=${date}`,
-    headers: { authorization: 'Bearer test-admin-key-0123456789abcdef' },
+    headers: { authorization: 'Bearer test-admin-key-0123456789abcdef-0123456789' },
   });
   expect(res.statusCode).toBe(200);
   return res.json();
@@ -75,7 +75,7 @@ describe('integrity checks', () => {
 
     const r = await report('2027-03-14');
     expect(r.integrity.ok).toBe(true);
-    expect(r.integrity.checks.map((x: any) => x.count)).toEqual([0, 0, 0, 0, 0]);
+    expect(r.integrity.checks.map((x: any) => x.count)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(r.r1Exemptions).toHaveLength(1);
     expect(r.r1Exemptions[0]).toMatchObject({
       episodeId: b.episodeId,
@@ -174,6 +174,7 @@ describe('integrity checks', () => {
       ['scheduledNowIneligible', false, 1],
       ['closedEpisodeInjections', false, 2],
       ['auditGaps', false, 3],
+      ['auditSeals', true, 0],
     ]);
     expect(r.totals.integrityIssues).toBe(8);
   });

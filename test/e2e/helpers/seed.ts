@@ -52,6 +52,7 @@ export async function seedPatient(
     careStartedOn: string;
     severity?: string;
     diagnosis?: string;
+    signs?: string[];
     coverage?: { payer: string; policyId: string };
   },
 ): Promise<SeededPatient> {
@@ -70,7 +71,7 @@ export async function seedPatient(
     conservativeCareStartedOn: opts.careStartedOn,
     therapies: ['medication', 'physical_therapy'],
     severity: opts.severity ?? 'moderate',
-    neurologicalSigns: [],
+    neurologicalSigns: opts.signs ?? [],
   });
   return { id: p.id, mrn, givenName: opts.givenName, familyName: opts.familyName, episodeId: e.id };
 }
@@ -99,4 +100,9 @@ export async function seedInjection(
       assessedOn: plusDays(date, 14),
     });
   return inj.id as string;
+}
+
+/** A clinician's consultation (R5) letting the episode hold up to `allow` injections. */
+export async function seedConsultation(a: Api, p: SeededPatient, allow: number): Promise<void> {
+  await a.post(`/v1/episodes/${p.episodeId}/consultations`, { allowInjections: allow, note: 'Agreed further injections (test data).' });
 }

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SignedIn, fakeApi } from '../test-utils';
-import { schedule } from '../test-fixtures';
+import { patient, schedule } from '../test-fixtures';
 import { TodayView } from './today-view';
 
 afterEach(() => {
@@ -21,7 +21,9 @@ describe('Today', () => {
               c.query.get('date') === '2027-01-12' ? [{ scheduledAt: '2027-01-12T14:00:00.000Z', localDate: '2027-01-12' }] : [],
             ),
           }
-        : undefined,
+        : c.path.startsWith('/v1/patients/')
+          ? { body: patient() }
+          : undefined,
     );
     render(
       <SignedIn role="front_desk">
@@ -30,7 +32,7 @@ describe('Today', () => {
     );
     expect(await screen.findByText('9:00 AM')).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Today: Tuesday, January 12, 2027');
-    expect(api.calls.at(-1)?.query.get('date')).toBe('2027-01-12');
+    expect(api.calls.filter((c) => c.path === '/v1/schedule').map((c) => c.query.get('date'))).toEqual(['2027-01-12']);
   });
 
   it('says so when the day is empty, and shows the server’s detail when loading fails', async () => {
