@@ -94,6 +94,7 @@ export const PatientCoverageInput = z
     memberId: z
       .string()
       .trim()
+      .max(40)
       .regex(/^[A-Za-z0-9 ./-]{1,40}$/, 'must be 1-40 letters, digits, spaces or . / -')
       .nullish(),
   })
