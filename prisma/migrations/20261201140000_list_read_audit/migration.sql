@@ -1,0 +1,6 @@
+-- A list read (schedule, patient search, audit trail) writes one audit event naming every patient it
+-- showed, instead of one event per patient. GIN-indexed so "every read of this patient" stays an index
+-- lookup: "patientId" = $1 OR "patientIds" @> ARRAY[$1].
+ALTER TABLE "audit_events" ADD COLUMN "patientIds" UUID[];
+
+CREATE INDEX "audit_events_patientIds_idx" ON "audit_events" USING GIN ("patientIds");
