@@ -8,7 +8,8 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
-  /** The report's own connections (at most 2), with a long statement limit; idle ones close quickly. */
+  /** The report's own connections (at most 3: the scheduler's lock, its build, one on-demand read), with
+   * a long statement limit; idle ones close quickly. */
   reportPool: pg.Pool;
   close(): Promise<void>;
 }
@@ -35,32 +36,85 @@ export const REPORT_QUERY_TIMEOUT_MS = REPORT_STATEMENT_TIMEOUT_MS + 30_000;
 
 const READ_TIMEOUT = 'Query read timeout';
 
+type Release = (err?: Error | boolean) => void;
+
+/**
+ * Makes a pooled client's `release` idempotent and returns a way to release it on its holder's behalf.
+ * Prisma's transactions release their connection only after a successful ROLLBACK: when the ROLLBACK
+ * fails (the connection is gone) the connection is never released and the pool loses a slot for
+ * good. A connection that closes while checked out is therefore released here, as broken; the
+ * holder's own later release does nothing.
+ */
+function releasableOnClose(client: pg.PoolClient): (err: Error) => void {
+  let current: Release | undefined;
+  // pg-pool assigns `client.release` at each checkout: keep its function, hand out an idempotent one.
+  Object.defineProperty(client, 'release', {
+    configurable: true,
+    get: (): Release => (err) => {
+      const release = current;
+      current = undefined;
+      release?.(err);
+    },
+    set: (fn: Release) => {
+      current = fn;
+    },
+  });
+  const releaseIfHeld = (err: Error) => {
+    if (current) client.release(err);
+  };
+  client.on('end', () => releaseIfHeld(new Error('Connection ended while checked out')));
+  return releaseIfHeld;
+}
+
 /**
  * pg answers a query past `query_timeout` with an error but leaves the connection as it was: its
- * statement is still in flight, and the next query sent on it would wait behind it. Whoever holds such
- * a connection might release it to the pool as healthy (Prisma's transactions release without an
- * error), so the connection is closed here, at the moment of the timeout: the pool then drops it, and
- * the server ends the backend's statement when it reads the closed socket.
+ * statement is still in flight, and the next query sent on it would wait behind it (a ROLLBACK
+ * included, for a second timeout). The connection is closed at the moment of the timeout and released
+ * as broken (see releasableOnClose): the pool drops it, and the server ends the backend's statement
+ * and rolls back its transaction when it reads the closed socket.
+ *
+ * A ROLLBACK that fails because its connection is closed is answered as done, since it is. Prisma
+ * sends one from a timer when an interactive transaction outlives its `timeout`, and does not catch it
+ * failing: on a hung database that rejection would go unhandled and end the process.
  */
-export function discardOnReadTimeout(client: pg.Client | pg.PoolClient): void {
+export function discardOnReadTimeout(client: pg.PoolClient, onTimeout: (err: Error) => void = () => undefined): void {
   type QueryFn = (...args: unknown[]) => unknown;
+  type Callback = (err: unknown, res: unknown) => void;
   const original = client.query.bind(client) as QueryFn;
+  const state = client as unknown as { _ending?: boolean; _queryable?: boolean; connection: { stream: { destroy(): void } } };
+  let discarded = false;
+  const closed = () => discarded || state._ending === true || state._queryable === false;
   const destroy = (err: unknown) => {
-    if (err instanceof Error && err.message === READ_TIMEOUT) {
-      (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    if (err instanceof Error && err.message === READ_TIMEOUT && !discarded) {
+      discarded = true;
+      state.connection.stream.destroy();
+      onTimeout(err);
     }
   };
+  const ROLLED_BACK = { command: 'ROLLBACK', rowCount: null, rows: [], fields: [] };
+  const isRollback = (q: unknown) =>
+    /^\s*ROLLBACK\s*;?\s*$/i.test(typeof q === 'string' ? q : String((q as { text?: unknown } | null)?.text ?? ''));
   const wrapped: QueryFn = (...args) => {
+    const rollback = isRollback(args[0]);
     const last = args[args.length - 1];
     if (typeof last === 'function') {
       args[args.length - 1] = (err: unknown, res: unknown) => {
         destroy(err);
-        (last as (e: unknown, r: unknown) => void)(err, res);
+        if (err && rollback && closed()) (last as Callback)(null, ROLLED_BACK);
+        else (last as Callback)(err, res);
       };
       return original(...args);
     }
     const result = original(...args);
-    if (result instanceof Promise) result.then(undefined, destroy);
+    if (!(result instanceof Promise)) return result;
+    if (rollback) {
+      return result.then(undefined, (err: unknown) => {
+        destroy(err);
+        if (closed()) return ROLLED_BACK;
+        throw err;
+      });
+    }
+    result.then(undefined, destroy);
     return result;
   };
   (client as unknown as { query: QueryFn }).query = wrapped;
@@ -86,7 +140,7 @@ function createPool(
   // fail with the error, which the request answers as 503.
   pool.on('connect', (client) => {
     client.on('error', (err) => onError?.(err));
-    discardOnReadTimeout(client);
+    discardOnReadTimeout(client, releasableOnClose(client));
   });
   return pool;
 }
@@ -106,7 +160,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
   const reportPool = createPool(
     opts.url,
     {
-      max: 2,
+      max: 3,
       idleTimeoutMillis: 5_000,
       statementTimeout: REPORT_STATEMENT_TIMEOUT_MS,
       queryTimeout: REPORT_QUERY_TIMEOUT_MS,

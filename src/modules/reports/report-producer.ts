@@ -59,7 +59,7 @@ export interface Produced {
 export async function produceReport(db: Database, opts: ProduceOptions, runId?: string): Promise<Produced> {
   const id = runId ?? (await insertRun(db.pool, opts.date, opts.trigger, APP_VERSION));
   try {
-    const report = await buildDailyReport(db.pool, { date: opts.date, zone: opts.zone, now: opts.now });
+    const report = await buildDailyReport(db.reportPool, { date: opts.date, zone: opts.zone, now: opts.now });
     const files = opts.outDir ? await writeReportFiles(report, opts.outDir) : [];
     const run = await finishRun(db.pool, id, report.totals, report.meta.contentHash);
     // The report lists patients' MRNs: producing it is a read of patient data like any other.

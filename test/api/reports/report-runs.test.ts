@@ -67,9 +67,9 @@ describe('report runs', () => {
 
   it('records a failed run with its error', async () => {
     // The report's own connection fails; the run bookkeeping (pool.query) still works.
-    const real = t.db.pool;
+    const real = t.db.reportPool;
     const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(new Error('database went away')));
-    const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
+    const broken = { ...t.db, reportPool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
     await expect(produceReport(broken, { date: '2027-03-12', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toThrow(
       'database went away',
     );
