@@ -1,5 +1,5 @@
-// `npm run bench:report [-- --server-url postgresql://postgres@127.0.0.1:5432/postgres --date 2024-03-10 --reuse]`
-// Creates the esi_bench_report database, bulk-loads a clinic with years of history (100,000 patients,
+// `npm run bench:report [-- --server-url postgresql://postgres@127.0.0.1:5432/postgres --database esi_bench_report --date 2024-03-10 --reuse]`
+// Creates the esi_bench_report database (or --database, whose name must contain "bench"), bulk-loads a clinic with years of history (100,000 patients,
 // 200,000 episodes, 1,000,000 injections, ~3.2 M audit events; every row obeys R1 and R2, which the
 // re-added exclusion constraint verifies), then times the nightly report: each section's query, the
 // whole report, its JSON and its streamed CSV, and prints the time and the peak memory.
@@ -28,10 +28,12 @@ const { values: args } = parseArgs({
     'server-url': { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/postgres' },
     date: { type: 'string', default: '2024-03-10' },
     zone: { type: 'string', default: 'America/New_York' },
+    database: { type: 'string', default: 'esi_bench_report' },
     reuse: { type: 'boolean', default: false },
   },
 });
-const DB = 'esi_bench_report';
+const DB = args.database;
+if (!/^[a-z0-9_]*bench[a-z0-9_]*$/.test(DB)) throw new Error(`--database must be a plain name containing "bench", not ${DB}`);
 const serverUrl = args['server-url'];
 const dbUrl = (() => {
   const u = new URL(serverUrl);
@@ -169,14 +171,14 @@ async function main(): Promise<void> {
   const db = createDatabase({ url: dbUrl, poolSize: 2 });
   try {
     console.log(`sections for ${args.date} (${args.zone}), each on its own:`);
-    await timeSections(db.pool, args.date, args.zone);
+    await timeSections(db.reportPool, args.date, args.zone);
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
     const rssBefore = process.memoryUsage().rss;
     const t0 = performance.now();
-    const report = await buildDailyReport(db.pool, { date: args.date, zone: args.zone, now: new Date() });
+    const report = await buildDailyReport(db.reportPool, { date: args.date, zone: args.zone, now: new Date() });
     const tBuilt = performance.now();
     await mkdir(OUT, { recursive: true });
     const json = JSON.stringify(report);
