@@ -2,7 +2,7 @@
 // built, written to files when a folder is given, and the run is finished with its totals and hash
 // (or marked failed with the error). Used by the CLI and the scheduler.
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,7 @@ import type { Database } from '../../db/prisma.ts';
 import { APP_VERSION } from '../../version.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { csvRecords } from './report-csv.ts';
+import { batched, prettyChunks } from './report-json.ts';
 import { failRun, finishRun, insertRun, type RunTrigger } from './report-runs.repository.ts';
 import { buildDailyReport } from './report.service.ts';
 import type { DailyReportT, ReportRunDtoT } from './report.schemas.ts';
@@ -19,6 +20,11 @@ import type { DailyReportT, ReportRunDtoT } from './report.schemas.ts';
 export const REPORT_SYSTEM_ACTOR_ID = '00000000-0000-4000-8000-00000000e5a1';
 
 export const reportFileNames = (date: string) => ({ json: `esi-report-${date}.json`, csv: `esi-report-${date}.csv` });
+
+function* withNewline(chunks: Iterable<string>): Generator<string> {
+  yield* chunks;
+  yield '\n';
+}
 
 /** Writes esi-report-DATE.json and .csv; each appears complete or not at all (write, then rename). */
 export async function writeReportFiles(report: DailyReportT, dir: string): Promise<string[]> {
@@ -29,7 +35,8 @@ export async function writeReportFiles(report: DailyReportT, dir: string): Promi
   const csv = join(folder, names.csv);
   const tmp = (p: string) => `${p}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp(json), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+    // Exactly JSON.stringify(report, null, 2) and a newline, written piece by piece.
+    await pipeline(Readable.from(batched(withNewline(prettyChunks(report)))), createWriteStream(tmp(json), { mode: 0o640 }));
     await pipeline(Readable.from(csvRecords(report)), stringify(), createWriteStream(tmp(csv), { mode: 0o640 }));
     await rename(tmp(json), json);
     await rename(tmp(csv), csv);

@@ -17,6 +17,7 @@ import {
   OUTCOME_DUE_DAYS,
 } from './report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from './report-flags.queries.ts';
+import { batched, canonicalChunks } from './report-json.ts';
 import { auditGaps, closedEpisodeInjections, r1WithoutExemption, r2IntervalPairs } from './report-integrity.queries.ts';
 import { INTEGRITY_CHECKS, REPORT_FLAGS, type DailyReportT, type IntegrityCheckName } from './report.schemas.ts';
 
@@ -37,29 +38,16 @@ export interface BuildOptions {
   now: Date;
 }
 
-/** Canonical JSON (object keys sorted) so the hash depends on content only, never on key order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** SHA-256 of the report without the production metadata (generatedAt, version, the hash itself). */
 export function contentHash(
   report: Omit<DailyReportT, 'meta'> & { meta: Omit<DailyReportT['meta'], 'contentHash'> | DailyReportT['meta'] },
 ): string {
   const { generatedAt: _g, version: _v, ...meta } = report.meta as DailyReportT['meta'];
   const { contentHash: _h, ...rest } = meta;
-  return createHash('sha256')
-    .update(canonical({ ...report, meta: rest }))
-    .digest('hex');
+  // Hashed piece by piece: the canonical text of a large report is never held whole.
+  const hash = createHash('sha256');
+  for (const piece of batched(canonicalChunks({ ...report, meta: rest }))) hash.update(piece);
+  return hash.digest('hex');
 }
 
 async function readSections(client: pg.PoolClient, date: string, zone: string) {
