@@ -1,4 +1,4 @@
-// `npm run bench [-- --duration 10 --rounds 3 --connections 50 --pool 10 --instances 1 --only eligibility,patient]`
+// `npm run bench [-- --duration 10 --rounds 3 --connections 50 --pool 10 --instances 1 --only eligibility,patient --database-url URL]`
 // Builds the production bundle, seeds (or reuses) the esi_bench database, starts the real server and the
 // bare baselines, loads each endpoint in turn and prints req/s, p50, p99 and the ratios to the baselines,
 // the server's peak RSS and a verdict per target; writes bench/results.json.
@@ -29,13 +29,14 @@ const { values: args } = parseArgs({
     reseed: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
-    rounds: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
     /** Extra V8/Node flags for the service, e.g. --max-semi-space-size=32 */
     'node-flags': { type: 'string', default: '' },
   },
 });
 const url = args['database-url'];
 const opts = { duration: Number(args.duration), warmup: Number(args.warmup), connections: Number(args.connections) };
+const loadOpts = { ...opts, databaseUrl: args['database-url'] };
 const instances = Number(args.instances);
 
 /** The measurement with the median throughput (its own latencies kept with it). */
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < Number(args.rounds); r++) {
       const round: Measurement[] = [];
       for (const { target, urls } of plan) {
-        const m = await measure(urls, target, opts);
+        const m = await measure(urls, target, loadOpts);
         round.push(m);
         console.log(`${Number(args.rounds) > 1 ? `[${r + 1}] ` : ''}${formatLine(m, round)}`);
       }

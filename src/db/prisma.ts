@@ -8,7 +8,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
-  /** The report's own connections (at most 3: the scheduler's lock, its build, one on-demand read), with
+  /** The report's own connections (at most 5: the scheduler's lock, two per report being built), with
    * a long statement limit; idle ones close quickly. */
   reportPool: pg.Pool;
   close(): Promise<void>;
@@ -160,7 +160,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
   const reportPool = createPool(
     opts.url,
     {
-      max: 3,
+      max: 5,
       idleTimeoutMillis: 5_000,
       statementTimeout: REPORT_STATEMENT_TIMEOUT_MS,
       queryTimeout: REPORT_QUERY_TIMEOUT_MS,
