@@ -78,6 +78,7 @@ function targets(f: Fixtures, app: string[], base: string[]): { target: Target; 
     get('eligibility', app, () => `/v1/patients/${nextId()}/eligibility`),
     get('patient', app, () => `/v1/patients/${nextId()}`),
     get('history', app, () => `/v1/patients/${nextId()}/injections`),
+    // The first page (100, the default) of the busiest day, as the dashboard's Today view asks for it.
     get('schedule', app, () => `/v1/schedule?date=${f.busyDay}`),
     { target: { name: 'booking', headers, expect: 201, next: book(false) }, urls: app },
     // As front-desk software that retries safely sends it: two more statements (record, then answer).

@@ -72,7 +72,18 @@ export class ApiClient {
   }
 
   me = (signal?: AbortSignal) => this.json<Me>('GET', '/v1/me', { signal });
-  schedule = (date: string, signal?: AbortSignal) => this.json<Schedule>('GET', '/v1/schedule', { query: { date }, signal });
+  /** The whole day: the API serves it in pages (by time, `nextCursor` until the last), the view shows it all. */
+  schedule = async (date: string, signal?: AbortSignal): Promise<Schedule> => {
+    const page = (cursor?: string) => this.json<Schedule>('GET', '/v1/schedule', { query: { date, limit: 500, cursor }, signal });
+    const first = await page();
+    const items = [...first.items];
+    for (let next = first.nextCursor; next;) {
+      const more = await page(next);
+      items.push(...more.items);
+      next = more.nextCursor;
+    }
+    return { ...first, items, nextCursor: null };
+  };
   searchPatients = (q: string, cursor: string | undefined, signal?: AbortSignal) =>
     this.json<PatientPage>('GET', '/v1/patients', { query: { q, cursor, limit: 20 }, signal });
   createPatient = (body: CreatePatient) => this.json<Patient>('POST', '/v1/patients', { body });

@@ -1970,13 +1970,16 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * A day's injections in the clinic's zone, with patient names
+     * A day's injections in the clinic's zone, with patient names, in pages by time
      * @description Roles: front_desk, clinician, auditor, admin.
      */
     get: {
       parameters: {
         query: {
+          /** @description the previous page's nextCursor */
+          cursor?: string;
           date: string;
+          limit?: number;
         };
         header?: never;
         path?: never;
@@ -2026,6 +2029,8 @@ export interface paths {
                 status: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
                 updatedAt: string;
               }[];
+              /** @description null on the last page */
+              nextCursor: string | null;
               timeZone: string;
             };
           };
@@ -2083,6 +2088,8 @@ export interface components {
       entityType: string;
       id: string;
       patientId: string | null;
+      /** @description every patient a list read showed (one event per list read) */
+      patientIds: string[] | null;
       requestId: string | null;
     };
     AuditEventInput: {
@@ -2097,6 +2104,8 @@ export interface components {
       entityType: string;
       id: string;
       patientId: string | null;
+      /** @description every patient a list read showed (one event per list read) */
+      patientIds: string[] | null;
       requestId: string | null;
     };
     ClinicalFlag: {
