@@ -72,7 +72,7 @@ export async function historyRows(
 const schedulePageSql = (after: boolean) => `WITH r AS (
     SELECT ${INJECTION_COLUMNS}, p.mrn, p."givenName", p."familyName"
       FROM injections i JOIN patients p ON p.id = i."patientId"
-     WHERE i."localDate" = $1::date${after ? ' AND (i."scheduledAt", i.id) > ($7::timestamptz, $8::uuid)' : ''}
+     WHERE i."localDate" = $1::date${after ? ' AND i."scheduledAt" >= $7::timestamptz AND (i."scheduledAt", i.id) > ($7::timestamptz, $8::uuid)' : ''}
      ORDER BY i."scheduledAt", i.id LIMIT $6::int + 1),
   a AS (INSERT INTO audit_events ("actorId", "actorName", "actorRole", "requestId", action, "entityType", "entityId", "patientIds", after)
         SELECT ${AUDIT_ACTOR_PARAMS}, 'schedule.read', 'schedule', $1::text,
