@@ -182,7 +182,6 @@ describe('changes and reads of one patient, each audited', () => {
       patientId,
       episodeId,
       scheduledAt: '2027-03-01T15:00:00Z',
-      level: 'L4-L5',
       approach: 'caudal',
       side: 'midline',
     });
@@ -191,7 +190,6 @@ describe('changes and reads of one patient, each audited', () => {
       patientId,
       episodeId,
       scheduledAt: '2027-03-08T15:00:00Z',
-      level: 'L4-L5',
       approach: 'caudal',
       side: 'midline',
     });
@@ -213,7 +211,6 @@ describe('changes and reads of one patient, each audited', () => {
       patientId: other.patientId,
       episodeId: other.episodeId,
       scheduledAt: '2027-03-01T15:00:00Z',
-      level: 'L4-L5',
       approach: 'caudal',
       side: 'midline',
     });
