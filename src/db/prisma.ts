@@ -92,8 +92,9 @@ export function discardOnReadTimeout(client: pg.PoolClient, onTimeout: (err: Err
     }
   };
   const ROLLED_BACK = { command: 'ROLLBACK', rowCount: null, rows: [], fields: [] };
-  const isRollback = (q: unknown) =>
-    /^\s*ROLLBACK\s*;?\s*$/i.test(typeof q === 'string' ? q : String((q as { text?: unknown } | null)?.text ?? ''));
+  const sqlOf = (q: unknown) =>
+    typeof q === 'string' ? q : typeof (q as { text?: unknown } | null)?.text === 'string' ? (q as { text: string }).text : '';
+  const isRollback = (q: unknown) => /^\s*ROLLBACK\s*;?\s*$/i.test(sqlOf(q));
   const wrapped: QueryFn = (...args) => {
     const rollback = isRollback(args[0]);
     const last = args[args.length - 1];
