@@ -136,7 +136,12 @@ export const EligibilityDto = z
   })
   .meta({ id: 'Eligibility' });
 
-export const ScheduleQuery = z.object({ date: IsoDate });
+export const SCHEDULE_PAGE = { default: 100, max: 500 } as const;
+export const ScheduleQuery = z.object({
+  date: IsoDate,
+  limit: z.coerce.number().int().min(1).max(SCHEDULE_PAGE.max).default(SCHEDULE_PAGE.default),
+  cursor: z.string().max(200).optional().describe("the previous page's nextCursor"),
+});
 export const ScheduleDto = z.object({
   date: z.string(),
   timeZone: z.string(),
@@ -145,4 +150,5 @@ export const ScheduleDto = z.object({
       patient: z.object({ id: z.uuid(), mrn: z.string(), givenName: z.string(), familyName: z.string() }),
     }),
   ),
+  nextCursor: z.string().nullable().describe('null on the last page'),
 });

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { linkResource } from '../../plugins/idempotency-resource.ts';
-import { writeAudit, type RequestContext } from '../audit/audit.repository.ts';
+import { listReadEvent, writeAudit, type RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
 import { dateToIso, isoToDate, todayIn } from '../../shared/dates.ts';
@@ -96,10 +96,15 @@ export class PatientsService {
       select: patientSelect,
     });
     const page = rows.slice(0, limit);
+    // One event for the page, naming every patient it shows.
     await writeAudit(
       this.deps.db.prisma,
       ctx,
-      page.map((r) => ({ action: 'patient.list', entityType: 'patient', entityId: r.id, patientId: r.id })),
+      listReadEvent(
+        'patient.list',
+        'patient',
+        page.map((r) => r.id),
+      ),
     );
     const last = page[page.length - 1];
     return { items: page.map(toPatientDto), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };

@@ -57,7 +57,8 @@ export function createReportScheduler(opts: SchedulerOptions) {
   const timers: NodeJS.Timeout[] = [];
 
   async function produceScheduled(date: string): Promise<ScheduledOutcome> {
-    const client = await db.pool.connect();
+    // The advisory lock is held on a report connection for as long as the report takes.
+    const client = await db.reportPool.connect();
     const key = [REPORT_LOCK_NAMESPACE, dayNumber(date)];
     let broken = false;
     try {

@@ -56,7 +56,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<Deps> = async (app, { db, conf
     async (request, reply) => {
       const { date, format } = request.query;
       const csv = format === 'csv' || (format === undefined && prefersCsv(request.headers.accept));
-      const report = await buildDailyReport(db.pool, { date, zone: config.clinicTimeZone, now: clock() });
+      const report = await buildDailyReport(db.reportPool, { date, zone: config.clinicTimeZone, now: clock() });
       await writeAudit(db.prisma, ctxOf(request), { action: 'report.read', entityType: 'report', entityId: date, after: { date } });
       reply.header('cache-control', 'no-store');
       if (!csv) return report;

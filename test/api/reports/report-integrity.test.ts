@@ -3,6 +3,7 @@
 // database with the R2 constraint dropped, must each be caught by their check.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditGaps } from '../../../src/modules/reports/report-integrity.queries.ts';
 import { createTestApp, factories, type TestApp } from '../../helpers/app.ts';
 import { DESK, uid } from './fixture.ts';
 
@@ -177,6 +178,14 @@ describe('integrity checks', () => {
       ['auditSeals', true, 0],
     ]);
     expect(r.totals.integrityIssues).toBe(8);
+    // The listing stops at the limit in report order, entity type by entity type, and counts them all.
+    const full = await auditGaps(sql, 10);
+    expect(full.items).toEqual(r.integrity.auditGaps);
+    for (const limit of [1, 2, 3]) {
+      const cut = await auditGaps(sql, limit);
+      expect(cut.count).toBe(3);
+      expect(cut.items).toEqual(r.integrity.auditGaps.slice(0, limit));
+    }
   });
 
   it('falls back to the episode stamp for an exemption the audit trail does not record', async () => {

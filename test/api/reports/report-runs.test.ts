@@ -71,12 +71,12 @@ describe('report runs', () => {
   it('records a failed run with a code and a message that quote nothing of the error', async () => {
     // The report's own connection fails with what a database error can say: a row's values. The run
     // bookkeeping (pool.query) still works.
-    const real = t.db.pool;
+    const real = t.db.reportPool;
     const leak = Object.assign(new Error('duplicate key value violates unique constraint "patients_mrn_key": Key (mrn)=(MRN-SECRET-77)'), {
       code: '23505',
     });
     const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(leak));
-    const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
+    const broken = { ...t.db, reportPool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
     await expect(produceReport(broken, { date: '2027-03-12', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toBe(
       leak,
     );
@@ -115,9 +115,9 @@ describe('report runs', () => {
   });
 
   it('records any other failure as an internal error naming only its kind', async () => {
-    const real = t.db.pool;
+    const real = t.db.reportPool;
     const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(new TypeError('Cannot read "Jane Doe"')));
-    const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
+    const broken = { ...t.db, reportPool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
     await expect(
       produceReport(broken, { date: '2027-03-10', zone: 'America/New_York', trigger: 'cli', now: new Date() }),
     ).rejects.toThrow();

@@ -52,7 +52,19 @@ export class ApiClient {
   private post = (idem: Idem) => ({ headers: { 'idempotency-key': idem ?? newIdempotencyKey() } });
 
   me = (signal?: AbortSignal) => this.ok(this.http.GET('/v1/me', { signal }));
-  schedule = (date: string, signal?: AbortSignal) => this.ok(this.http.GET('/v1/schedule', { params: { query: { date } }, signal }));
+  /** The whole day: the schedule comes in pages, followed here until the last. */
+  schedule = async (date: string, signal?: AbortSignal) => {
+    const page = (cursor?: string) =>
+      this.ok(this.http.GET('/v1/schedule', { params: { query: { date, limit: 500, ...(cursor ? { cursor } : {}) } }, signal }));
+    const first = await page();
+    const items = [...first.items];
+    for (let next = first.nextCursor; next;) {
+      const more = await page(next);
+      items.push(...more.items);
+      next = more.nextCursor;
+    }
+    return { ...first, items, nextCursor: null };
+  };
   searchPatients = (q: string, cursor: string | undefined, signal?: AbortSignal) =>
     this.ok(
       this.http.GET('/v1/patients', { params: { query: { ...(q ? { q } : {}), ...(cursor ? { cursor } : {}), limit: 20 } }, signal }),

@@ -469,7 +469,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * A day's injections in the clinic's zone, with patient names
+     * A day's injections in the clinic's zone, with patient names, in pages by time
      * @description Roles: front_desk, clinician, auditor, admin.
      */
     get: operations['getSchedule'];
@@ -501,6 +501,8 @@ export interface components {
       entityType: string;
       id: string;
       patientId: string | null;
+      /** @description every patient a list read showed (one event per list read) */
+      patientIds: string[] | null;
       /** @description the server's id for the request (its X-Request-Id response header) */
       requestId: string | null;
     };
@@ -5273,7 +5275,10 @@ export interface operations {
   getSchedule: {
     parameters: {
       query: {
+        /** @description the previous page's nextCursor */
+        cursor?: string;
         date: string;
+        limit?: number;
       };
       header?: {
         /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
@@ -5337,6 +5342,8 @@ export interface operations {
               status: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
               updatedAt: string;
             }[];
+            /** @description null on the last page */
+            nextCursor: string | null;
             timeZone: string;
           };
         };

@@ -35,6 +35,26 @@ describe('Today', () => {
     expect(api.calls.filter((c) => c.path === '/v1/schedule').map((c) => c.query.get('date'))).toEqual(['2027-01-12']);
   });
 
+  it('shows the whole day when the server sends it in pages', async () => {
+    const api = fakeApi((c) => {
+      if (c.path !== '/v1/schedule') return undefined;
+      const at = (h: number) => ({ id: `00000000-0000-4000-8000-00000000000${h}`, scheduledAt: `2027-01-12T${h + 10}:00:00.000Z` });
+      return c.query.get('cursor') === 'page-2'
+        ? { body: { ...schedule('2027-01-12', [at(3)]), nextCursor: null } }
+        : { body: { ...schedule('2027-01-12', [at(1), at(2)]), nextCursor: 'page-2' } };
+    });
+    render(
+      <SignedIn role="front_desk">
+        <TodayView date="2027-01-12" />
+      </SignedIn>,
+    );
+    // 08:00 is on the second page.
+    expect(await screen.findByText('8:00 AM')).toBeTruthy();
+    expect(screen.getByText('6:00 AM')).toBeTruthy();
+    expect(screen.getByText(/^3 injections/)).toBeTruthy();
+    expect(api.calls.filter((c) => c.path === '/v1/schedule').map((c) => c.query.get('cursor'))).toEqual([null, 'page-2']);
+  });
+
   it('says so when the day is empty, and shows the server’s detail when loading fails', async () => {
     let fail = true;
     fakeApi((c) => {
