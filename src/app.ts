@@ -16,6 +16,7 @@ import inputTextPlugin from './plugins/input-text.plugin.ts';
 import openapiPlugin from './plugins/openapi.plugin.ts';
 import dashboardPlugin from './plugins/dashboard.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { loadPolicies, type PolicyRegistry } from './modules/coverage/policy-registry.ts';
 import { apiRoutes } from './routes.ts';
 import { APP_VERSION } from './version.ts';
 
@@ -29,6 +30,8 @@ export interface AppOptions {
   authFailuresPerMinute?: number;
   /** Cache key lookups while listening for key changes (default: API_KEY_CACHE); off for a document dump. */
   keyCache?: boolean | { retryMs?: number; heartbeatMs?: number };
+  /** The coverage policies; read from `config.policiesDir` when not given. */
+  policies?: PolicyRegistry;
   /** Serve the built dashboard from web/dist when present. */
   serveDashboard?: boolean;
 }
@@ -46,6 +49,8 @@ export function isNoStorePath(url: string): boolean {
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  // First: a bad policy file stops the start before anything else is set up.
+  const policies = opts.policies ?? loadPolicies(opts.config.policiesDir);
   const clock = opts.clock ?? (() => new Date());
   const serverSecret = opts.config.serverSecret ?? randomBytes(32).toString('base64url');
   const logger = opts.logStream ? { ...loggerOptions(opts.config.logLevel), stream: opts.logStream } : loggerOptions(opts.config.logLevel);
@@ -124,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     db: opts.db,
     config: opts.config,
     clock,
+    policies,
   });
   if (opts.serveDashboard !== false) await app.register(dashboardPlugin);
   await app.ready();

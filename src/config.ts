@@ -1,6 +1,7 @@
 // The one place that reads the environment. Every variable of SPEC §4 is parsed here with zod; a bad
 // value stops the process with a message naming each offending variable.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
@@ -50,7 +51,11 @@ const envSchema = z.object({
   REPORT_DIR: z.string().min(1).optional(),
   // TCP port of the embedded PostgreSQL (loopback only); taken when free, else any free port.
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  POLICIES_DIR: z.string().min(1).optional(),
 });
+
+/** The coverage policies shipped with the service (`policies/` beside `src/`, also in a build's dist/). */
+export const DEFAULT_POLICIES_DIR = fileURLToPath(new URL('../policies', import.meta.url));
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -74,6 +79,8 @@ export interface Config {
   reportScheduler: boolean;
   reportDir: string | undefined;
   embeddedPgPort: number;
+  /** Folder of the payer coverage policy files (SPEC §5). */
+  policiesDir: string;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +143,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reportScheduler: e.REPORT_SCHEDULER === 'on',
     reportDir: e.REPORT_DIR,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
+    policiesDir: e.POLICIES_DIR ?? DEFAULT_POLICIES_DIR,
   };
 }

@@ -11,6 +11,7 @@ const PHI_FIELDS = [
   'birthDate',
   'phone',
   'email',
+  'memberId',
   'name',
   'key',
   'apiKey',

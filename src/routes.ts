@@ -7,6 +7,7 @@ import { problems } from './shared/schemas.ts';
 import { ctxOf } from './shared/request-context.ts';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { coverageRoutes } from './modules/coverage/coverage.routes.ts';
 import { episodesRoutes } from './modules/episodes/episodes.routes.ts';
 import { injectionsRoutes } from './modules/injections/injections.routes.ts';
 import { patientsRoutes } from './modules/patients/patients.routes.ts';
@@ -28,13 +29,14 @@ const routesFor = (role: (typeof ROLES)[number]) =>
 
 export const apiRoutes: FastifyPluginAsyncZod<Deps> = async (app, opts) => {
   // Pass only the dependencies on: the options object also carries this plugin's `prefix`.
-  const deps: Deps = { db: opts.db, config: opts.config, clock: opts.clock };
+  const deps: Deps = { db: opts.db, config: opts.config, clock: opts.clock, policies: opts.policies };
   await app.register(apiKeysRoutes, deps);
   await app.register(patientsRoutes, deps);
   await app.register(episodesRoutes, deps);
   await app.register(injectionsRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(reportsRoutes, deps);
+  await app.register(coverageRoutes, deps);
   app.get(
     '/me',
     {

@@ -14,6 +14,7 @@ import { loggerOptions, pgLogLine } from './logger.ts';
 import { generateKey } from './modules/api-keys/api-keys.routes.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { startReportScheduler } from './modules/reports/report-scheduler.ts';
+import { loadPolicies, PolicyError, type PolicyRegistry } from './modules/coverage/policy-registry.ts';
 import { resolveServerSecret } from './server-secret.ts';
 
 /** With the embedded database and no ADMIN_API_KEY, a key is generated once and kept in the data dir.
@@ -35,6 +36,17 @@ export async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  // The payer policy files are checked before the database is touched: a bad one names file and field.
+  let policies: PolicyRegistry;
+  try {
+    policies = loadPolicies(config.policiesDir);
+  } catch (err) {
+    if (err instanceof PolicyError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(78);
     }
@@ -100,7 +112,7 @@ export async function main(): Promise<void> {
   const secret = await resolveServerSecret(config.serverSecret, resolve(config.dataDir));
   if (secret.source === 'process')
     log.warn('DATA_DIR is not writable and SERVER_SECRET is unset: idempotency records will not survive a restart');
-  const app = await buildApp({ config: { ...config, databaseUrl, serverSecret: secret.secret }, db, logStream });
+  const app = await buildApp({ config: { ...config, databaseUrl, serverSecret: secret.secret }, db, logStream, policies });
   const scheduler = config.reportScheduler ? startReportScheduler({ db, config, log }) : undefined;
 
   let stopping = false;

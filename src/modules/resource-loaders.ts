@@ -5,12 +5,14 @@ import type { ResourceLoaders } from '../plugins/idempotency-resource.ts';
 import { episodeSelect, toEpisodeDto } from './episodes/episodes.repository.ts';
 import { injectionSelect, toInjectionDto } from './injections/injections.repository.ts';
 import { patientSelect, toPatientDto } from './patients/patients.repository.ts';
+import { storedJudgement } from './coverage/coverage.service.ts';
 
 export function resourceLoaders(db: Database): ResourceLoaders {
   return {
     injection: async (id) => {
-      const row = await db.prisma.injection.findUnique({ where: { id }, select: injectionSelect });
-      return row ? toInjectionDto(row) : null;
+      const coverage = { coveragePolicyId: true, coveragePolicyVersion: true, coverageIssues: true } as const;
+      const row = await db.prisma.injection.findUnique({ where: { id }, select: { ...injectionSelect, ...coverage } });
+      return row ? { ...toInjectionDto(row), coverage: storedJudgement(row) } : null;
     },
     patient: async (id) => {
       const row = await db.prisma.patient.findUnique({ where: { id }, select: patientSelect });

@@ -38,6 +38,7 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /v1/reports/daily': AUDIT,
   'GET /v1/reports/runs': AUDIT,
   'GET /v1/audit-events': AUDIT,
+  'GET /v1/policies': ALL,
 };
 
 /** The roles allowed on a route pattern (e.g. `/v1/patients/:id`); HEAD is the GET it mirrors. */

@@ -29,6 +29,8 @@ export interface TestAppOptions {
   authFailuresPerMinute?: number;
   /** Requests per minute per key; off (0) unless a test is about the limit. */
   rateLimitPerMinute?: number;
+  /** A folder of coverage policy files instead of the shipped policies/ */
+  policiesDir?: string;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -42,6 +44,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     RATE_LIMIT_PER_MINUTE: String(opts.rateLimitPerMinute ?? 0),
     LOG_LEVEL: opts.logLevel ?? 'warn',
     REPORT_SCHEDULER: 'off',
+    ...(opts.policiesDir ? { POLICIES_DIR: opts.policiesDir } : {}),
   });
   const db = createDatabase({ url: testDb.servingUrl, poolSize: 10 });
   const logs: string[] = [];

@@ -64,6 +64,7 @@ export function patient(over: Partial<PatientDetail> = {}): PatientDetail {
     birthDate: '1970-05-04',
     phone: null,
     email: null,
+    coverage: { payer: null, policyId: 'clinic-only', memberId: null },
     createdAt: '2026-06-01T14:00:00.000Z',
     updatedAt: '2026-06-01T14:00:00.000Z',
     openEpisode: episode(),

@@ -10,6 +10,7 @@ import { earliestEligibleDate, evaluateBooking, withDaysSincePrevious } from './
 import { historyRows, schedulePage, type ScheduleKey } from './injection-reads.repository.ts';
 import { loadEligibilityFacts } from './rule-facts.repository.ts';
 import { toInjectionDto } from './injections.repository.ts';
+import { eligibilityCoverage, patientPolicyId } from '../coverage/coverage.service.ts';
 
 export class InjectionReadsService {
   constructor(private readonly deps: Deps) {}
@@ -20,8 +21,11 @@ export class InjectionReadsService {
 
   async eligibility(ctx: RequestContext, patientId: string, on: string | undefined) {
     const date = on ?? todayIn(this.zone, this.deps.clock());
-    const facts = await loadEligibilityFacts(this.deps.db.pool, ctx, patientId);
-    if (!facts) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
+    const [facts, policyId] = await Promise.all([
+      loadEligibilityFacts(this.deps.db.pool, ctx, patientId),
+      patientPolicyId(this.deps.db.pool, patientId),
+    ]);
+    if (!facts || policyId === null) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
     const input = { patientId, episode: facts.episode, injections: facts.injections, localDate: date };
     const violations = evaluateBooking(input);
     return {
@@ -29,6 +33,8 @@ export class InjectionReadsService {
       on: date,
       earliestEligibleDate: earliestEligibleDate(input),
       blockers: violations.map((v) => ({ rule: v.rule, message: v.message, until: v.until })),
+      // SPEC §5: the payer policy's verdict on the same date, and the first date both allow.
+      ...eligibilityCoverage(this.deps.policies, policyId, facts, date, (from) => earliestEligibleDate({ ...input, from })),
     };
   }
 

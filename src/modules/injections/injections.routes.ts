@@ -8,6 +8,7 @@ import {
   BookInjectionBody,
   CancelBody,
   CompleteBody,
+  BookedInjectionDto,
   EligibilityDto,
   EligibilityQuery,
   HistoryDto,
@@ -48,7 +49,7 @@ export const injectionsRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) =
         body: BookInjectionBody,
         description:
           "Anatomy that cannot be performed (levels outside the episode's region, a side the approach does not allow, …) is 400 `INJECTION.ANATOMY` with `errors[]`; a rule violation (R1–R5) is 422 with `violations[]`.",
-        response: { 201: InjectionDto, ...problems(400, 401, 403, 404, 409, 422) },
+        response: { 201: BookedInjectionDto, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => reply.code(201).send(await service.book(ctxOf(request), request.body)),

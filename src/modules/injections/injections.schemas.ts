@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CoverageJudgementDto } from '../coverage/coverage.schemas.ts';
 import { Instant, IsoDate, Uuid } from '../../shared/schemas.ts';
 
 /** An interspace such as L4-L5, L5-S1, C6-C7 or T12-L1; which ones exist, and in which region, is
@@ -99,6 +100,13 @@ export const InjectionDto = z
   })
   .meta({ id: 'Injection' });
 
+/** A booking's answer: the injection and its payer coverage judgement (SPEC §5), which never blocks. */
+export const BookedInjectionDto = InjectionDto.extend({
+  coverage: CoverageJudgementDto.nullable().describe(
+    "the patient's payer policy verdict, stored with the booking; null only for bookings made before coverage was judged",
+  ),
+}).meta({ id: 'BookedInjection' });
+
 export const HistoryItemDto = InjectionDto.extend({
   region: z.string(),
   daysSincePrevious: z.number().int().nullable().describe('calendar days since the previous scheduled/completed injection'),
@@ -118,6 +126,13 @@ export const EligibilityDto = z
         until: z.string().nullable().describe('the first date this blocker no longer applies; null when no date clears it (R3–R5)'),
       }),
     ),
+    coverage: CoverageJudgementDto.nullable().describe(
+      "the patient's payer policy on `on` (advice, never a blocker); null without an open episode",
+    ),
+    earliestCoveredDate: z
+      .string()
+      .nullable()
+      .describe('the first date on or after `on` passing R1–R5 and every check of the payer policy; null when none can'),
   })
   .meta({ id: 'Eligibility' });
 

@@ -30,6 +30,7 @@ import {
 } from './booking.repository.ts';
 import { loadRuleFacts, type RuleFacts } from './rule-facts.repository.ts';
 import { toInjectionDto, type InjectionDtoT, type InjectionRow } from './injections.repository.ts';
+import { judgeNewBooking, storeJudgement, type CoverageJudgement } from '../coverage/coverage.service.ts';
 
 /** What a booking or a move may say about anatomy: `levels`, or one `level` (older clients). */
 export interface AnatomyFields {
@@ -157,7 +158,7 @@ export class InjectionsService {
     }
   }
 
-  async book(ctx: RequestContext, body: BookRequest): Promise<InjectionDtoT> {
+  async book(ctx: RequestContext, body: BookRequest): Promise<InjectionDtoT & { coverage: CoverageJudgement | null }> {
     const levels = normaliseLevels(requestedLevels(body) ?? []);
     const localDate = localDateOf(body.scheduledAt, this.zone);
     const target = { patientId: body.patientId, episodeId: body.episodeId, localDate };
@@ -178,11 +179,18 @@ export class InjectionsService {
           this.assertAnatomy(facts, { levels, approach: body.approach, side: body.side }, body.patientId);
           const violations = this.judge(target, facts);
           if (violations.length) throw violationError(violations);
+          // SPEC §5: the payer's verdict, stored and audited with the booking; it never refuses it.
+          const coverage = await judgeNewBooking(client, this.deps.policies, {
+            patientId: body.patientId,
+            question: facts,
+            booking: { localDate, approach: body.approach, levels },
+          });
           const booking = { ...body, levels, scheduledAt: new Date(body.scheduledAt), localDate };
           // Row timestamps are the wall clock, like every audit event's `at` (the clinic's "now" may be pinned).
-          const row = await insertBooking(client, ctx, booking, new Date(), toInjectionDto);
+          const row = await insertBooking(client, ctx, booking, new Date(), (r) => ({ ...toInjectionDto(r), coverage }));
           await linkResourcePg(client, ctx, 'injection', row.id);
-          return toInjectionDto(row);
+          if (coverage) await storeJudgement(client, row.id, coverage);
+          return { ...toInjectionDto(row), coverage };
         }),
       ),
     );

@@ -15,6 +15,7 @@ export const PATIENT_DETAIL_SQL = `WITH p AS (SELECT * FROM patients WHERE id = 
   a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'patient.read', 'patient', p.id::text, p.id FROM p)
   SELECT p.id AS "pId", p.mrn AS "pMrn", p."givenName" AS "pGiven", p."familyName" AS "pFamily", to_char(p."birthDate", 'YYYY-MM-DD') AS "pBirth",
          p.phone AS "pPhone", p.email AS "pEmail", p."createdAt" AS "pCreated", p."updatedAt" AS "pUpdated",
+         p."coveragePayer" AS "pPayer", p."coveragePolicyId" AS "pPolicyId", p."coverageMemberId" AS "pMemberId",
          e.id AS "eId", e.region AS "eRegion", e.diagnosis AS "eDiagnosis", to_char(e."conservativeCareStartedOn", 'YYYY-MM-DD') AS "eStarted",
          e.therapies::text[] AS "eTherapies", e.severity AS "eSeverity", e."neurologicalSigns"::text[] AS "eSigns", e.status AS "eStatus",
          e."closedReason" AS "eClosedReason", e."closedAt" AS "eClosedAt", e."createdAt" AS "eCreated", e."updatedAt" AS "eUpdated",
@@ -42,6 +43,9 @@ interface DetailRow extends InjectionTextRow {
   pEmail: string | null;
   pCreated: Date;
   pUpdated: Date;
+  pPayer: string | null;
+  pPolicyId: string;
+  pMemberId: string | null;
   eId: string | null;
   eRegion: EpisodeRow['region'];
   eDiagnosis: string;
@@ -89,6 +93,9 @@ export async function patientDetailRows(pool: pg.Pool, ctx: RequestContext, id: 
     email: r.pEmail,
     createdAt: r.pCreated,
     updatedAt: r.pUpdated,
+    coveragePayer: r.pPayer,
+    coveragePolicyId: r.pPolicyId,
+    coverageMemberId: r.pMemberId,
   };
   const openEpisode: EpisodeRow | null =
     r.eId === null

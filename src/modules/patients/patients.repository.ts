@@ -9,6 +9,9 @@ export const patientSelect = {
   birthDate: true,
   phone: true,
   email: true,
+  coveragePayer: true,
+  coveragePolicyId: true,
+  coverageMemberId: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.PatientSelect;
@@ -24,6 +27,7 @@ export function toPatientDto(r: PatientRow) {
     birthDate: dateToIso(r.birthDate),
     phone: r.phone,
     email: r.email,
+    coverage: { payer: r.coveragePayer, policyId: r.coveragePolicyId, memberId: r.coverageMemberId },
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };

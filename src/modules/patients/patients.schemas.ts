@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoDate, Page, PageQuery } from '../../shared/schemas.ts';
 import { EpisodeDto } from '../episodes/episodes.schemas.ts';
 import { InjectionDto } from '../injections/injections.schemas.ts';
+import { PatientCoverageDto, PatientCoverageInput } from '../coverage/coverage.schemas.ts';
 
 const Name = z.string().trim().min(1, 'must not be empty').max(100);
 const Phone = z
@@ -23,8 +24,20 @@ export const CreatePatientBody = z
     birthDate: IsoDate,
     phone: Phone.nullish(),
     email: Email.nullish(),
+    coverage: PatientCoverageInput.nullish().meta({
+      description: 'The payer and its coverage policy (an id of GET /v1/policies); omitted or null: clinic-only',
+    }),
   })
-  .meta({ example: { mrn: 'MRN-1042', givenName: 'Ada', familyName: 'Example', birthDate: '1970-05-04', phone: '+1 555 0100' } });
+  .meta({
+    example: {
+      mrn: 'MRN-1042',
+      givenName: 'Ada',
+      familyName: 'Example',
+      birthDate: '1970-05-04',
+      phone: '+1 555 0100',
+      coverage: { payer: 'Medicare Part B', policyId: 'medicare-lcd-esi-example', memberId: '1EG4-TE5-MK72' },
+    },
+  });
 
 /** Demographics only: the MRN identifies the record and is not edited. `null` clears phone or email. */
 export const UpdatePatientBody = z
@@ -34,6 +47,7 @@ export const UpdatePatientBody = z
     birthDate: IsoDate.optional(),
     phone: Phone.nullable().optional(),
     email: Email.nullable().optional(),
+    coverage: PatientCoverageInput.nullable().optional().meta({ description: 'null returns the patient to clinic-only' }),
   })
   .refine((b) => Object.keys(b).length > 0, 'must change at least one field');
 
@@ -46,6 +60,7 @@ export const PatientDto = z
     birthDate: z.string(),
     phone: z.string().nullable(),
     email: z.string().nullable(),
+    coverage: PatientCoverageDto,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

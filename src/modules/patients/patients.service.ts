@@ -11,6 +11,7 @@ import { clinicalFlags } from '../injections/flags.rules.ts';
 import { toInjectionDto } from '../injections/injections.repository.ts';
 import { patientSelect, searchWhere, toPatientDto } from './patients.repository.ts';
 import { patientDetailRows } from './patient-detail.repository.ts';
+import { coverageColumns, type CoverageInput } from '../coverage/patient-coverage.ts';
 
 interface Demographics {
   givenName?: string | undefined;
@@ -18,6 +19,7 @@ interface Demographics {
   birthDate?: string | undefined;
   phone?: string | null | undefined;
   email?: string | null | undefined;
+  coverage?: CoverageInput | null | undefined;
 }
 
 export class PatientsService {
@@ -43,6 +45,7 @@ export class PatientsService {
             birthDate: isoToDate(body.birthDate),
             phone: body.phone ?? null,
             email: body.email ?? null,
+            ...coverageColumns(this.deps.policies, body.coverage ?? null),
           },
           select: patientSelect,
         });
@@ -68,6 +71,7 @@ export class PatientsService {
       if (body.birthDate !== undefined) data.birthDate = isoToDate(body.birthDate);
       if (body.phone !== undefined) data.phone = body.phone;
       if (body.email !== undefined) data.email = body.email;
+      if (body.coverage !== undefined) Object.assign(data, coverageColumns(this.deps.policies, body.coverage));
       const row = await tx.patient.update({ where: { id }, data, select: patientSelect });
       const dto = toPatientDto(row);
       await writeAudit(tx, ctx, {

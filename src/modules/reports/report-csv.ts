@@ -15,6 +15,7 @@ import {
   AuditGapItem,
   AuditSealItem,
   ClosedEpisodeItem,
+  CoverageIssueItem,
   DayInjection,
   ExemptionItem,
   FlagItem,
@@ -79,6 +80,7 @@ export function* csvRecords(r: DailyReportT): Generator<Row> {
   yield* tableSection('missingOutcomes', MissingOutcomeItem, r.missingOutcomes);
   yield* tableSection('noShowsAndCancellations', AbsenceItem, r.noShowsAndCancellations);
   yield* tableSection('flags', FlagItem, r.flags);
+  yield* tableSection('coverageIssues', CoverageIssueItem, r.coverageIssues);
 }
 
 /** A readable CSV stream of the report; backpressure flows from the consumer to the generator. */

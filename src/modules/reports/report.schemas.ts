@@ -212,6 +212,21 @@ export const ReportMeta = z.object({
   contentHash: z.string().describe('SHA-256 of the report without generatedAt, version and this hash: equal hashes mean equal content'),
 });
 
+export const CoverageIssueItem = z.object({
+  injectionId: z.string(),
+  mrn: z.string(),
+  bookedAt: Instant,
+  bookedByName: z.string().nullable(),
+  localDate: IsoDate,
+  status: Status,
+  policyId: z.string(),
+  policyVersion: z.number().int().nullable(),
+  checks: z.array(z.string()).describe('the codes of the checks that found an issue'),
+  issues: z
+    .array(z.object({ check: z.string(), message: z.string(), until: z.string().nullable() }))
+    .describe('as judged at booking, under policyId and policyVersion'),
+});
+
 export const DailyReport = z
   .object({
     meta: ReportMeta,
@@ -232,6 +247,9 @@ export const DailyReport = z
     missingOutcomes: z.array(MissingOutcomeItem),
     noShowsAndCancellations: z.array(AbsenceItem),
     flags: z.array(FlagItem),
+    coverageIssues: z
+      .array(CoverageIssueItem)
+      .describe('bookings made during the date (clinic zone) whose payer coverage judgement found issues; they were not blocked'),
   })
   .meta({ id: 'DailyReport' });
 

@@ -17,6 +17,7 @@ import {
   OUTCOME_DUE_DAYS,
 } from './report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from './report-flags.queries.ts';
+import { dayCoverageIssues } from './report-coverage.queries.ts';
 import { batched, canonicalChunks } from './report-json.ts';
 import {
   auditGaps,
@@ -58,6 +59,12 @@ export function contentHash(
   const hash = createHash('sha256');
   for (const piece of batched(canonicalChunks({ ...report, meta: rest }))) hash.update(piece);
   return hash.digest('hex');
+}
+
+/** The clinic-local date's first instant and the next date's, in UTC (a DST day has 23 or 25 hours). */
+function dayBounds(date: string, zone: string): [string, string] {
+  const start = DateTime.fromISO(date, { zone }).startOf('day');
+  return [start.toUTC().toISO() ?? '', start.plus({ days: 1 }).toUTC().toISO() ?? ''];
 }
 
 const SNAPSHOT_SETTINGS = [
@@ -115,6 +122,7 @@ async function readSections(pool: pg.Pool, date: string, zone: string) {
       missingOutcomes: await missingOutcomes(a, date),
       flags: await flaggedPatients(a, date),
       clinic: await clinicTotals(a),
+      coverageIssues: await dayCoverageIssues(a, ...dayBounds(date, zone)),
     }))();
     // Both settle before either error is thrown: no query is left running on a released connection.
     const [i, d] = await Promise.allSettled([integrity, day]);
@@ -189,6 +197,7 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
     missingOutcomes: s.missingOutcomes,
     noShowsAndCancellations: s.absences.map((a) => ({ ...a, localTime: localTime(a.scheduledAt) })),
     flags: s.flags,
+    coverageIssues: s.coverageIssues,
   };
   return { ...body, meta: { ...body.meta, contentHash: contentHash(body) } };
 }

@@ -13,6 +13,7 @@ const FAMILY = 'Zarathustrova';
 const BIRTH = '1958-11-29';
 const PHONE = '+1 555 0177';
 const EMAIL = 'qz.private@example.org';
+const MEMBER_ID = 'QZM-88412-77';
 
 let t: TestApp;
 let sql: pg.Client;
@@ -43,7 +44,8 @@ async function fullFlow() {
   const desk = factories(t.app, keys.front_desk.key);
   const doc = factories(t.app, keys.clinician.key);
   const admin = factories(t.app);
-  const demographics = { mrn: uniqueMrn(), givenName: GIVEN, familyName: FAMILY, birthDate: BIRTH, phone: PHONE, email: EMAIL };
+  const coverage = { payer: 'Acme Health', policyId: 'commercial-esi-example', memberId: MEMBER_ID };
+  const demographics = { mrn: uniqueMrn(), givenName: GIVEN, familyName: FAMILY, birthDate: BIRTH, phone: PHONE, email: EMAIL, coverage };
   const created = await t.app.inject({
     method: 'POST',
     url: '/v1/patients',
@@ -59,6 +61,8 @@ async function fullFlow() {
   expect((await desk.call('GET', `/v1/${GIVEN}/${BIRTH}`)).status).toBe(404);
   expect((await desk.call('GET', `/v1/patients?${FAMILY}=${EMAIL}`)).status).toBe(200);
   expect((await desk.call('PATCH', `/v1/patients/${pid}`, { phone: `${PHONE} ext ${FAMILY}` })).status).toBe(400);
+  expect((await desk.call('PATCH', `/v1/patients/${pid}`, { coverage: { ...coverage, policyId: 'unknown-plan' } })).status).toBe(400);
+  expect((await desk.call('PATCH', `/v1/patients/${pid}`, { coverage })).status).toBe(200);
   expect((await desk.call('PATCH', `/v1/patients/${pid}`, { email: `${GIVEN}@@${FAMILY}`, [FAMILY]: BIRTH })).status).toBe(400);
   expect((await desk.call('POST', '/v1/patients', { ...demographics, mrn: uniqueMrn(), birthDate: '2999-01-01' })).status).toBe(400);
   const malformed = await t.app.inject({
@@ -127,7 +131,17 @@ describe('logs at trace level', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
 
     const log = t.logs.join('');
-    const secrets = [GIVEN, FAMILY, BIRTH, PHONE, PHONE.replace(/\D/g, ''), EMAIL, ADMIN_KEY, ...Object.values(keys).map((k) => k.key)];
+    const secrets = [
+      GIVEN,
+      FAMILY,
+      BIRTH,
+      PHONE,
+      PHONE.replace(/\D/g, ''),
+      EMAIL,
+      MEMBER_ID,
+      ADMIN_KEY,
+      ...Object.values(keys).map((k) => k.key),
+    ];
     for (const s of secrets) {
       expect({ secret: s, found: log.toLowerCase().includes(s.toLowerCase()) }).toEqual({ secret: s, found: false });
     }

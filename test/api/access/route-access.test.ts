@@ -40,6 +40,8 @@ const EXPECTED: Record<string, RoleName[]> = {
   'GET /v1/reports/daily': [AU, AD],
   'GET /v1/reports/runs': [AU, AD],
   'GET /v1/audit-events': [AU, AD],
+  // SPEC §5: every role reads the payer policies.
+  'GET /v1/policies': EVERYONE,
 };
 
 /** SPEC §3: unauthenticated routes. The Swagger UI's own files live under /docs. */

@@ -280,6 +280,7 @@ describe('access and audit', () => {
       'missingOutcomes',
       'noShowsAndCancellations',
       'flags',
+      'coverageIssues',
     ]);
     expect(Object.keys(props.r1Exemptions.items.properties)).toContain('hoursFromExemptionToBooking');
     expect(doc.paths['/v1/reports/runs'].get.responses['200']).toBeDefined();

@@ -65,6 +65,7 @@ describe('GET /v1/reports/daily as CSV', () => {
       ['missingOutcomes', json.missingOutcomes],
       ['noShowsAndCancellations', json.noShowsAndCancellations],
       ['flags', json.flags],
+      ['coverageIssues', json.coverageIssues],
     ];
     // The seals' summary is a key,value section after the seal problems.
     const names = tables.map(([n]) => n);

@@ -24,12 +24,17 @@ describe('eligibility', () => {
       on: '2027-02-01',
       earliestEligibleDate: '2027-02-15',
       blockers: [{ rule: 'R1_CONSERVATIVE_TRIAL', message: expect.any(String), until: '2027-02-15' }],
+      // The payer coverage verdict (SPEC §5); clinic-only, the default, has no checks.
+      coverage: { policyId: 'clinic-only', version: 1, covered: true, issues: [] },
+      earliestCoveredDate: '2027-02-15',
     });
     expect((await a.eligibility(patientId, '2027-02-15')).body).toEqual({
       eligible: true,
       on: '2027-02-15',
       earliestEligibleDate: '2027-02-15',
       blockers: [],
+      coverage: { policyId: 'clinic-only', version: 1, covered: true, issues: [] },
+      earliestCoveredDate: '2027-02-15',
     });
   });
 
@@ -77,6 +82,8 @@ describe('eligibility', () => {
       on: '2027-07-01',
       earliestEligibleDate: null,
       blockers: [{ rule: 'R3_EPISODE', message: expect.any(String), until: null }],
+      coverage: null,
+      earliestCoveredDate: null,
     });
   });
 

@@ -46,7 +46,15 @@ export interface SeededPatient {
 
 export async function seedPatient(
   a: Api,
-  opts: { familyName: string; givenName: string; careStartedOn: string; severity?: string; diagnosis?: string; signs?: string[] },
+  opts: {
+    familyName: string;
+    givenName: string;
+    careStartedOn: string;
+    severity?: string;
+    diagnosis?: string;
+    signs?: string[];
+    coverage?: { payer: string; policyId: string };
+  },
 ): Promise<SeededPatient> {
   const mrn = `E2E-${randomBytes(4).toString('hex').toUpperCase()}`;
   const p = await a.post('/v1/patients', {
@@ -55,6 +63,7 @@ export async function seedPatient(
     familyName: opts.familyName,
     birthDate: '1968-03-21',
     phone: '+1 555 0142',
+    ...(opts.coverage ? { coverage: opts.coverage } : {}),
   });
   const e = await a.post(`/v1/patients/${p.id}/episodes`, {
     region: 'lumbar',

@@ -397,6 +397,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Payer coverage policies: every version, with its checks
+     * @description Each policy file of policies/ (id, version, name, effectiveFrom, source, checks), by id and newest version first. `inEffect` marks the version that judges a booking dated today; a booking is judged by the version in effect on its own date.
+     *
+     *     Roles: front_desk, clinician, auditor, admin.
+     */
+    get: operations['getPolicies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reports/daily': {
     parameters: {
       query?: never;
@@ -484,6 +506,41 @@ export interface components {
       /** @description the server's id for the request (its X-Request-Id response header) */
       requestId: string | null;
     };
+    BookedInjection: {
+      /** @enum {string} */
+      approach: 'transforaminal' | 'interlaminar' | 'caudal';
+      cancelReason: string | null;
+      /** @description the patient's payer policy verdict, stored with the booking; null only for bookings made before coverage was judged */
+      coverage: components['schemas']['CoverageJudgement'] | null;
+      createdAt: string;
+      /** Format: uuid */
+      episodeId: string;
+      /** Format: uuid */
+      id: string;
+      /** @description the first of `levels` (null for caudal), kept for older clients */
+      level: string | null;
+      levels: string[];
+      localDate: string;
+      outcome: {
+        assessedOn: string;
+        /** @description assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid */
+        countsForFlags: boolean;
+        painAfter: number;
+        painBefore: number;
+        /** @description null when it cannot be derived (no pain before) */
+        percentImprovement: number | null;
+        reliefLastedDays: number | null;
+      } | null;
+      /** Format: uuid */
+      patientId: string;
+      performedAt: string | null;
+      scheduledAt: string;
+      /** @enum {string} */
+      side: 'left' | 'right' | 'bilateral' | 'midline';
+      /** @enum {string} */
+      status: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
+      updatedAt: string;
+    };
     ClinicalFlag: {
       /** @enum {string} */
       flag:
@@ -514,7 +571,85 @@ export interface components {
         name: string;
       };
     };
+    /** @description One parameterised payer check; code is one of C_CONSERVATIVE_DAYS, C_MIN_INTERVAL_DAYS, C_MAX_PER_REGION, C_REPEAT_RELIEF, C_MAX_LEVELS */
+    CoverageCheck:
+      | {
+          /** @constant */
+          code: 'C_CONSERVATIVE_DAYS';
+          days: number;
+        }
+      | {
+          /** @constant */
+          code: 'C_MIN_INTERVAL_DAYS';
+          days: number;
+        }
+      | {
+          /** @constant */
+          code: 'C_MAX_PER_REGION';
+          count: number;
+          windowDays: number;
+        }
+      | {
+          /** @constant */
+          code: 'C_REPEAT_RELIEF';
+          lastedDays: number;
+          percent: number;
+          windowDays: number;
+        }
+      | {
+          /** @constant */
+          code: 'C_MAX_LEVELS';
+          interlaminar: number;
+          transforaminal: number;
+        };
+    CoverageIssue: {
+      /** @description C_CONSERVATIVE_DAYS | C_MIN_INTERVAL_DAYS | C_MAX_PER_REGION | C_REPEAT_RELIEF | C_MAX_LEVELS, or POLICY_UNKNOWN when the patient's policy is no longer installed */
+      check: string;
+      message: string;
+      /** @description the first date this check would pass, or null when no date does */
+      until: string | null;
+    };
+    /** @description The payer policy's verdict; it never blocks a booking */
+    CoverageJudgement: {
+      covered: boolean;
+      issues: components['schemas']['CoverageIssue'][];
+      policyId: string;
+      /** @description the policy version judged under; null when the policy is unknown */
+      version: number | null;
+    };
+    CoveragePolicy: {
+      checks: components['schemas']['CoverageCheck'][];
+      effectiveFrom: string;
+      id: string;
+      /** @description true for the version in effect on today's clinic date */
+      inEffect: boolean;
+      name: string;
+      source: string;
+      version: number;
+    };
     DailyReport: {
+      /** @description bookings made during the date (clinic zone) whose payer coverage judgement found issues; they were not blocked */
+      coverageIssues: {
+        /** @example 2027-03-14T14:30:00.000Z */
+        bookedAt: string;
+        bookedByName: string | null;
+        /** @description the codes of the checks that found an issue */
+        checks: string[];
+        injectionId: string;
+        /** @description as judged at booking, under policyId and policyVersion */
+        issues: {
+          check: string;
+          message: string;
+          until: string | null;
+        }[];
+        /** @example 2027-02-15 */
+        localDate: string;
+        mrn: string;
+        policyId: string;
+        policyVersion: number | null;
+        /** @enum {string} */
+        status: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
+      }[];
       flags: {
         detail: string;
         /** @description the open episode for episode flags; null for ANNUAL_LIMIT, which spans episodes */
@@ -747,6 +882,10 @@ export interface components {
         /** @description the first date this blocker no longer applies; null when no date clears it (R3–R5) */
         until: string | null;
       }[];
+      /** @description the patient's payer policy on `on` (advice, never a blocker); null without an open episode */
+      coverage: components['schemas']['CoverageJudgement'] | null;
+      /** @description the first date on or after `on` passing R1–R5 and every check of the payer policy; null when none can */
+      earliestCoveredDate: string | null;
       earliestEligibleDate: string | null;
       eligible: boolean;
       on: string;
@@ -820,6 +959,7 @@ export interface components {
     };
     Patient: {
       birthDate: string;
+      coverage: components['schemas']['PatientCoverage'];
       createdAt: string;
       email: string | null;
       familyName: string;
@@ -830,8 +970,20 @@ export interface components {
       phone: string | null;
       updatedAt: string;
     };
+    /** @description Without a payer the patient is judged by clinic-only (no checks) */
+    PatientCoverage: {
+      memberId: string | null;
+      payer: string | null;
+      policyId: string;
+    };
+    PatientCoverageBodyInput: {
+      memberId?: string | null;
+      payer: string;
+      policyId: string;
+    };
     PatientDetail: {
       birthDate: string;
+      coverage: components['schemas']['PatientCoverage'];
       createdAt: string;
       email: string | null;
       familyName: string;
@@ -2412,7 +2564,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Injection'];
+          'application/json': components['schemas']['BookedInjection'];
         };
       };
       /** @description The request is invalid (problem `errors` name each field) */
@@ -3803,6 +3955,8 @@ export interface operations {
         'application/json': {
           /** @example 2027-02-15 */
           birthDate: string;
+          /** @description The payer and its coverage policy (an id of GET /v1/policies); omitted or null: clinic-only */
+          coverage?: components['schemas']['PatientCoverageBodyInput'] | null;
           email?: string | null;
           familyName: string;
           givenName: string;
@@ -4114,6 +4268,8 @@ export interface operations {
         'application/json': {
           /** @example 2027-02-15 */
           birthDate?: string;
+          /** @description null returns the patient to clinic-only */
+          coverage?: components['schemas']['PatientCoverageBodyInput'] | null;
           email?: string | null;
           familyName?: string;
           givenName?: string;
@@ -4708,6 +4864,120 @@ export interface operations {
       };
       /** @description The resource (or route) does not exist */
       404: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests with this key (or failed authentications from this address); retry after Retry-After */
+      429: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An internal error; the body carries the request id it was logged under */
+      500: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is unavailable or the server is shutting down; retry after Retry-After */
+      503: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPolicies: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The client's own id for this request, kept as the audit event's `clientRequestId` when well-formed (ignored otherwise). The answer's `X-Request-Id` is always the server's id. */
+        'x-request-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['CoveragePolicy'][];
+          };
+        };
+      };
+      /** @description The request is invalid (problem `errors` name each field) */
+      400: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid API key (missing, malformed, unknown, revoked or expired) */
+      401: {
+        headers: {
+          'Cache-Control': components['headers']['Cache-Control'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key's role may not call this route */
+      403: {
         headers: {
           'Cache-Control': components['headers']['Cache-Control'];
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];

@@ -55,3 +55,44 @@ export function EarliestOffer({
     </button>
   );
 }
+
+export interface CoverageVerdict {
+  policyId: string;
+  version: number | null;
+  covered: boolean;
+  issues: { check: string; message: string; until: string | null }[];
+}
+
+/** The payer policy's view of a date (SPEC §5): advice beside eligibility, never a reason to refuse. */
+export function CoverageNote({
+  coverage,
+  earliest,
+  onPick,
+}: {
+  coverage: CoverageVerdict | null | undefined;
+  earliest: string | null | undefined;
+  onPick: (date: string) => void;
+}) {
+  if (!coverage) return null;
+  const policy = `${coverage.policyId}${coverage.version === null ? '' : ` v${coverage.version}`}`;
+  if (coverage.covered) return <p className="muted coverage">Payer policy {policy}: covered on this date.</p>;
+  return (
+    <div className="state state-info coverage">
+      <p>
+        <strong>The payer may not cover this date</strong> ({policy}). Booking is still allowed.
+      </p>
+      <ul className="refusals">
+        {coverage.issues.map((i) => (
+          <li key={`${i.check}:${i.message}`}>{i.message}</li>
+        ))}
+      </ul>
+      {earliest ? (
+        <button type="button" className="button offer" onClick={() => onPick(earliest)}>
+          Use the earliest covered date: {formatDate(earliest)}
+        </button>
+      ) : (
+        <p className="muted">No date this policy covers could be found.</p>
+      )}
+    </div>
+  );
+}

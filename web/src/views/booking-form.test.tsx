@@ -116,4 +116,36 @@ describe('booking form', () => {
     expect(alert.textContent).toBe('Another change to this patient is in progress; try again.');
     await waitFor(() => expect(bookButton().disabled).toBe(false));
   });
+
+  it('shows the payer coverage issues beside eligibility, still lets the date be booked, and offers the earliest covered date', async () => {
+    const COVERED_FROM = '2027-02-01';
+    const issue = { check: 'C_CONSERVATIVE_DAYS', message: 'The payer requires 28 days of conservative care.', until: COVERED_FROM };
+    fakeApi((c) => {
+      if (!c.path.endsWith('/eligibility')) return undefined;
+      const on = c.query.get('on') ?? '';
+      const covered = on >= COVERED_FROM;
+      return {
+        body: {
+          eligible: true,
+          on,
+          earliestEligibleDate: on,
+          blockers: [],
+          coverage: { policyId: 'acme', version: 2, covered, issues: covered ? [] : [issue] },
+          earliestCoveredDate: COVERED_FROM,
+        },
+      };
+    });
+    renderForm();
+    fireEvent.change(dateInput(), { target: { value: '2027-01-20' } });
+
+    expect(await screen.findByText('Eligible on Wed, Jan 20, 2027.')).toBeTruthy();
+    expect(screen.getByText('The payer may not cover this date')).toBeTruthy();
+    expect(screen.getByText(issue.message)).toBeTruthy();
+    // Advice only: the date can still be booked.
+    expect(bookButton().disabled).toBe(false);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Use the earliest covered date: Mon, Feb 1, 2027' }));
+    expect(dateInput().value).toBe(COVERED_FROM);
+    expect(await screen.findByText('Payer policy acme v2: covered on this date.')).toBeTruthy();
+  });
 });

@@ -5,7 +5,7 @@ import { ApiError } from '../api/problem';
 import type { Approach, Episode, HistoryItem, Injection, PatientDetail, Side } from '../api/types';
 import { useAuth } from '../auth/auth-context';
 import { UrgentReviewNote, levelsText } from '../components/badges';
-import { EarliestOffer, Refusals } from '../components/rules';
+import { CoverageNote, EarliestOffer, Refusals } from '../components/rules';
 import { ErrorNote, FieldError } from '../components/status';
 import { announce } from '../lib/a11y';
 import { LEVELS, LEVEL_HINT, SIDES_FOR, approachesFor, levelsProblem, ordered } from '../lib/anatomy';
@@ -195,6 +195,9 @@ export function BookingForm({ patient, episode, zone, last }: Props) {
             <Refusals items={elig.data.blockers} />
             <EarliestOffer date={elig.data.earliestEligibleDate} onPick={pick} chosen={date} today={today} />
           </div>
+        )}
+        {problem === null && checkable && elig.data && !elig.loading && elig.error === undefined && (
+          <CoverageNote coverage={elig.data.coverage} earliest={elig.data.earliestCoveredDate} onPick={pick} />
         )}
       </div>
 
