@@ -30,6 +30,17 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   REPORT_SCHEDULER: z.enum(['on', 'off']).default('on'),
   REPORT_DIR: z.string().min(1).optional(),
+  // Interoperability (SPEC §6): the base URL the dashboard and the CDS service are reached at (links
+  // in cards, the JWT audience), the CDS clients file, and the CPT codes that make an appointment an ESI.
+  PUBLIC_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v) && URL.canParse(v), 'must be an http(s) URL without query or fragment')
+    .optional(),
+  CDS_CLIENTS_FILE: z.string().min(1).optional(),
+  CDS_ESI_CODES: z
+    .string()
+    .regex(/^\s*[0-9A-Za-z]{4,10}(\s*,\s*[0-9A-Za-z]{4,10})*\s*$/, 'must be a comma-separated list of CPT codes such as 62321,64483')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -46,7 +57,15 @@ export interface Config {
   dataDir: string;
   reportScheduler: boolean;
   reportDir: string | undefined;
+  /** Where clients reach this service, without a trailing slash (default http://HOST:PORT). */
+  publicUrl: string;
+  /** A JSON file listing the EHRs allowed to call the CDS service with a signed JWT (none when unset). */
+  cdsClientsFile: string | undefined;
+  /** CPT codes that make a proposed appointment an epidural steroid injection. */
+  cdsEsiCodes: readonly string[];
 }
+
+export const DEFAULT_ESI_CODES = ['62321', '62323', '64479', '64480', '64483', '64484'] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -75,5 +94,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     reportScheduler: e.REPORT_SCHEDULER === 'on',
     reportDir: e.REPORT_DIR,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    cdsClientsFile: e.CDS_CLIENTS_FILE,
+    cdsEsiCodes: e.CDS_ESI_CODES ? [...new Set(e.CDS_ESI_CODES.split(',').map((c) => c.trim()))] : [...DEFAULT_ESI_CODES],
   };
 }
