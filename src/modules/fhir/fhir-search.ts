@@ -46,11 +46,9 @@ export class SearchError extends Error {
 function single(query: Record<string, unknown>, name: string): string | undefined {
   const v = query[name];
   if (v === undefined) return undefined;
-  if (Array.isArray(v)) {
-    if (v.length !== 1) throw new SearchError('invalid', `Search parameter ${name} may be given once`);
-    return String(v[0]);
-  }
-  return String(v);
+  const one: unknown = Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v;
+  if (typeof one !== 'string') throw new SearchError('invalid', `Search parameter ${name} may be given once`);
+  return one;
 }
 
 function integer(name: string, raw: string | undefined, fallback: number, max: number): number {

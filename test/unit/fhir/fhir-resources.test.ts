@@ -2,6 +2,7 @@
 // both outside validators with zero errors; and the validators do catch a broken resource.
 import { describe, expect, it } from 'vitest';
 import { recordResources, type RecordResourceType } from '../../../src/modules/fhir/fhir.mappers.ts';
+import type { Resource } from '../../../src/modules/fhir/fhir.types.ts';
 import {
   capabilityStatement,
   operationOutcome,
@@ -14,10 +15,8 @@ import { FULL_HISTORY, PATIENT_ID } from './fixtures.ts';
 
 const BASE = 'https://esi.example.org/fhir/R4';
 const TYPES: RecordResourceType[] = ['Patient', 'EpisodeOfCare', 'Condition', 'Appointment', 'Procedure', 'Observation'];
-const all = Object.fromEntries(TYPES.map((t) => [t, recordResources(FULL_HISTORY, t)])) as Record<
-  RecordResourceType,
-  Record<string, any>[]
->;
+type Any = Resource & Record<string, any>;
+const all = Object.fromEntries(TYPES.map((t) => [t, recordResources(FULL_HISTORY, t)])) as Record<RecordResourceType, Any[]>;
 
 describe('resources of a patient with every kind of history', () => {
   it('holds every form: all appointment statuses, procedures of each approach, outcomes with and without a percentage', () => {
