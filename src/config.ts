@@ -2,6 +2,7 @@
 // value stops the process with a message naming each offending variable.
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { loadCdsClients } from './modules/cds-hooks/cds-jwt.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -82,6 +83,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.CDS_CLIENTS_FILE) {
+    try {
+      loadCdsClients(e.CDS_CLIENTS_FILE);
+    } catch (err) {
+      throw new ConfigError([err instanceof Error ? err.message : `CDS_CLIENTS_FILE: cannot be read`]);
+    }
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     databaseReadUrl: e.DATABASE_READ_URL,

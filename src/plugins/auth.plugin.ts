@@ -12,7 +12,7 @@ import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import type { Database } from '../db/prisma.ts';
 import { AppError } from '../shared/errors.ts';
-import { allowedRoles, isApiRoute, type Role } from './access-policy.ts';
+import { allowedRoles, isApiPath, isApiRoute, type Role } from './access-policy.ts';
 import { sealKeyFor } from './response-seal.ts';
 
 export interface Actor {
@@ -49,7 +49,14 @@ export interface AuthOptions {
   adminApiKey: string | undefined;
   /** Failed authentications allowed per client address per minute before 429. */
   authFailuresPerMinute: number;
+  /** A second kind of bearer credential for some routes (the CDS Hooks JWT): `applies` picks the routes,
+   * `verify` returns the actor, null when the token is not a JWT at all (it is then tried as an API key),
+   * or throws an Error whose message is safe to show the caller. */
+  jwtBearer?: { applies(routeUrl: string): boolean; verify(token: string, routeUrl: string): Promise<Actor | null> } | undefined;
 }
+
+/** A compact JWS: three base64url segments (an API key never has two dots in that shape and length). */
+const JWT_SHAPE = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}$/;
 
 async function authenticate(request: FastifyRequest, opts: AuthOptions): Promise<void> {
   const secret = await identify(request, opts);
@@ -67,6 +74,21 @@ async function identify(request: FastifyRequest, opts: AuthOptions): Promise<str
   if (!header) {
     request.authFailure = 'Missing Authorization: Bearer <key> header';
     return undefined;
+  }
+  const route = request.is404 ? '' : (request.routeOptions.url ?? '');
+  const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1];
+  if (token && opts.jwtBearer?.applies(route) && JWT_SHAPE.test(token) && token.length <= 16_384) {
+    let actor: Actor | null;
+    try {
+      actor = await opts.jwtBearer.verify(token, route);
+    } catch (err) {
+      request.authFailure = err instanceof Error ? err.message : 'The bearer token is not valid';
+      return undefined;
+    }
+    if (actor) {
+      request.actor = actor;
+      return token;
+    }
   }
   const key = bearerSecret(request);
   if (!key) {
@@ -104,7 +126,7 @@ function needsKey(request: FastifyRequest): boolean {
   } catch {
     // A malformed escape: judge the raw path.
   }
-  return /^\/+v1(\/|$)/i.test(path);
+  return isApiPath(path);
 }
 
 export default fp<AuthOptions>(

@@ -25,6 +25,8 @@ export interface TestAppOptions {
   now?: string;
   logLevel?: Config['logLevel'];
   authFailuresPerMinute?: number;
+  /** Further environment variables for loadConfig (e.g. PUBLIC_URL, CDS_CLIENTS_FILE). */
+  env?: Record<string, string>;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -35,6 +37,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: opts.logLevel ?? 'warn',
     REPORT_SCHEDULER: 'off',
+    ...opts.env,
   });
   const db = createDatabase({ url: testDb.url, poolSize: 10 });
   const logs: string[] = [];

@@ -86,13 +86,14 @@ export interface BundleLink {
   url: string;
 }
 
-export interface SearchsetBundle {
+/** A type alias (not an interface) so it is assignable where any JSON object is. */
+export type SearchsetBundle = {
   resourceType: 'Bundle';
   type: 'searchset';
   total: number;
   link: BundleLink[];
   entry?: { fullUrl: string; resource: Resource; search: { mode: 'match' } }[];
-}
+};
 
 export type IssueType =
   | 'invalid'

@@ -1,0 +1,70 @@
+// FHIR R4 read API under /fhir/R4 (SPEC §6): application/fhir+json, the same keys, roles and audit as
+// /v1; every error an OperationOutcome (the error plugin renders /fhir errors so). Search parameters are
+// read raw, not through a schema, so an unsupported one is answered 400 `not-supported` by fhir-search.ts.
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Deps } from '../../deps.ts';
+import { ctxOf } from '../../shared/request-context.ts';
+import { AppError } from '../../shared/errors.ts';
+import { SEARCH_TYPES, SearchError } from './fhir-search.ts';
+import { FhirService } from './fhir.service.ts';
+
+export const FHIR_CONTENT_TYPE = 'application/fhir+json; charset=utf-8';
+
+const FhirResource = z.looseObject({ resourceType: z.string() }).meta({ id: 'FhirResource', description: 'A FHIR R4 resource' });
+const OperationOutcome = z
+  .looseObject({ resourceType: z.literal('OperationOutcome'), issue: z.array(z.looseObject({})) })
+  .meta({ id: 'OperationOutcome', description: 'A FHIR R4 OperationOutcome' });
+const outcomes = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, OperationOutcome]));
+const AnyQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+
+export const fhirRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) => {
+  const service = new FhirService(deps);
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    if (reply.statusCode < 400) reply.header('content-type', FHIR_CONTENT_TYPE);
+    return payload;
+  });
+  // A refused search is a 400 OperationOutcome with the FHIR issue type (not-supported or invalid).
+  const search = (type: (typeof SEARCH_TYPES)[number]) => async (request: FastifyRequest) => {
+    try {
+      return await service.search(ctxOf(request), type, request.query as Record<string, unknown>);
+    } catch (err) {
+      if (err instanceof SearchError) throw new AppError('REQUEST.VALIDATION', err.message, { issueType: err.issueType });
+      throw err;
+    }
+  };
+
+  app.get(
+    '/metadata',
+    { schema: { tags: ['fhir'], summary: 'FHIR CapabilityStatement: exactly what this API serves', response: { 200: FhirResource } } },
+    async () => service.metadata(),
+  );
+  app.get(
+    '/Patient/:id',
+    {
+      schema: {
+        tags: ['fhir'],
+        summary: 'FHIR read of a Patient',
+        params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: FhirResource, ...outcomes(401, 403, 404, 429, 500, 503) },
+      },
+    },
+    async (request) => service.readPatient(ctxOf(request), request.params.id),
+  );
+  for (const type of SEARCH_TYPES) {
+    app.get(
+      `/${type}`,
+      {
+        schema: {
+          tags: ['fhir'],
+          summary: `FHIR search of ${type} (searchset Bundle; ${type === 'Patient' ? 'identifier' : 'patient'} required; _count, _offset)`,
+          querystring: AnyQuery,
+          response: { 200: FhirResource, ...outcomes(400, 401, 403, 429, 500, 503) },
+        },
+      },
+      search(type),
+    );
+  }
+};
