@@ -1,8 +1,9 @@
 // The statements on the hot paths, with sample parameters, for bench/explain.ts. The fused reads are
 // imported from the repositories that run them, so the plans shown are of the SQL that ships.
 import { randomUUID } from 'node:crypto';
-import { BOOKING_FACTS_SQL, INSERT_BOOKING_SQL } from '../src/modules/injections/booking.repository.ts';
-import { ELIGIBILITY_SQL, HISTORY_SQL, SCHEDULE_SQL } from '../src/modules/injections/injection-reads.repository.ts';
+import { INSERT_BOOKING_SQL } from '../src/modules/injections/booking.repository.ts';
+import { ELIGIBILITY_SQL, RULE_FACTS_SQL } from '../src/modules/injections/rule-facts.repository.ts';
+import { HISTORY_SQL, SCHEDULE_SQL } from '../src/modules/injections/injection-reads.repository.ts';
 import { PATIENT_DETAIL_SQL } from '../src/modules/patients/patient-detail.repository.ts';
 
 export interface Sample {
@@ -62,7 +63,7 @@ export const HOT_QUERIES: HotQuery[] = [
   {
     name: 'POST /v1/injections — episode and injection facts',
     why: "The episode named in the request by primary key and the patient's injections (`injections_patientId_localDate_idx`) for R1–R3, read after the lock.",
-    sql: BOOKING_FACTS_SQL,
+    sql: RULE_FACTS_SQL,
     values: (s) => [s.patient, s.episode],
   },
   {

@@ -4,7 +4,8 @@
 // they insert audit rows like the real endpoints do, into the benchmark database.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ELIGIBILITY_SQL, HISTORY_SQL } from '../src/modules/injections/injection-reads.repository.ts';
+import { HISTORY_SQL } from '../src/modules/injections/injection-reads.repository.ts';
+import { ELIGIBILITY_SQL } from '../src/modules/injections/rule-facts.repository.ts';
 import { PATIENT_DETAIL_SQL } from '../src/modules/patients/patient-detail.repository.ts';
 
 const { values: args } = parseArgs({

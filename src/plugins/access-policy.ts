@@ -24,6 +24,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'POST /v1/patients/:id/episodes': CLINICAL,
   'PATCH /v1/episodes/:id': CLINICAL,
   'POST /v1/episodes/:id/close': CLINICAL,
+  'POST /v1/episodes/:id/red-flag-clearance': CLINICAL,
+  'POST /v1/episodes/:id/consultations': CLINICAL,
   'GET /v1/patients/:id/eligibility': ALL,
   'POST /v1/injections': WRITERS,
   'POST /v1/injections/:id/reschedule': WRITERS,

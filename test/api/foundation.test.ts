@@ -23,8 +23,8 @@ async function rawPatientAndEpisode() {
 
 const insertInjection = (patientId: string, episodeId: string, localDate: string, status = 'scheduled') =>
   sql.query(
-    `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status)
-     VALUES (gen_random_uuid(), $1, $2, ($3::date + time '14:00') AT TIME ZONE 'UTC', $3::date, 'L4-L5', 'interlaminar', 'midline', $4)`,
+    `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status)
+     VALUES (gen_random_uuid(), $1, $2, ($3::date + time '14:00') AT TIME ZONE 'UTC', $3::date, '{L4-L5}', 'interlaminar', 'midline', $4)`,
     [patientId, episodeId, localDate, status],
   );
 

@@ -110,11 +110,26 @@ export function factories(app: FastifyInstance, key: string = ADMIN_KEY) {
       if (r.status !== 201) throw new Error(`episode factory: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body as { id: string };
     },
-    /** A patient with an open episode whose 6-week trial ended on 2027-02-15 (started 2027-01-04). */
-    async patientWithEpisode(episode: Record<string, unknown> = {}) {
+    /** A patient with an open episode whose 6-week trial ended on 2027-02-15 (started 2027-01-04).
+     * Unless `allowInjections: null`, a clinician's consultation allows the episode that many counted
+     * injections (default 12), so tests about intervals are not about R5. */
+    async patientWithEpisode(episode: Record<string, unknown> = {}, opts: { allowInjections?: number | null } = {}) {
       const p = await this.patient();
       const e = await this.episode(p.id, episode);
+      const allow = opts.allowInjections === undefined ? 12 : opts.allowInjections;
+      if (allow !== null) await this.consult(e.id, allow);
       return { patientId: p.id, episodeId: e.id };
+    },
+    /** Records a consultation (as the bootstrap admin, whatever key the factories use). */
+    async consult(episodeId: string, allowInjections: number, note = 'Agreed further injections') {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/v1/episodes/${episodeId}/consultations`,
+        headers: auth(ADMIN_KEY),
+        payload: { allowInjections, note },
+      });
+      if (res.statusCode !== 201) throw new Error(`consultation factory: ${res.statusCode} ${res.body}`);
+      return JSON.parse(res.body) as { id: string; allowInjections: number };
     },
     book(patientId: string, episodeId: string, scheduledAt: string, extra: Record<string, unknown> = {}) {
       return call('POST', '/v1/injections', {

@@ -15,6 +15,8 @@ function openEpisode(over: Partial<EpisodeFacts & { region: Region }> = {}): Epi
     conservativeCareStartedOn: '2027-01-04',
     severity: 'moderate',
     neurologicalSigns: [],
+    clearedRedFlags: [],
+    allowInjections: null,
     region: 'lumbar',
     ...over,
   };
@@ -27,7 +29,9 @@ function shot(
   percentImprovement: number | null = null,
   over: Partial<FlagInjection> = {},
 ): FlagInjection {
-  return { id: `i-${++seq}`, episodeId: 'ep-open', region: 'lumbar', localDate, status, percentImprovement, ...over };
+  // An outcome assessed two weeks after the injection, so it counts for the flags.
+  const assessedOn = percentImprovement === null ? null : addDays(localDate, 14);
+  return { id: `i-${++seq}`, episodeId: 'ep-open', region: 'lumbar', localDate, status, percentImprovement, assessedOn, ...over };
 }
 
 function flagsOf(input: Partial<FlagInput>): ClinicalFlag[] {
@@ -249,7 +253,7 @@ describe('URGENT_SURGICAL_REVIEW', () => {
       injections: [],
       today: TODAY,
     });
-    expect(f?.message).toContain('bowel/bladder');
+    expect(f?.message).toContain('bowel or bladder dysfunction');
   });
 });
 

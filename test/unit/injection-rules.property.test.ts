@@ -2,13 +2,13 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
   addDays,
-  checkR3,
   daysBetween,
   earliestEligibleDate,
   evaluateBooking,
   isCounted,
   localDateOf,
   r1EarliestDate,
+  unclearedRedFlags,
 } from '../../src/modules/injections/injection.rules.ts';
 import type {
   BookingInput,
@@ -31,7 +31,7 @@ function utcDays(d: string): number {
 }
 
 const statusArb = fc.constantFrom<InjectionStatus>('scheduled', 'completed', 'cancelled', 'no_show');
-const signsArb = fc.subarray<NeurologicalSign>(['numbness', 'tingling', 'weakness', 'reflex_loss', 'bowel_bladder'], {
+const signsArb = fc.subarray<NeurologicalSign>(['numbness', 'tingling', 'weakness', 'reflex_loss', 'bowel_bladder', 'saddle_anesthesia'], {
   maxLength: 2,
 });
 
@@ -42,10 +42,12 @@ const episodeArb = fc.record({
   conservativeCareStartedOn: dateArb,
   severity: fc.constantFrom('mild', 'moderate', 'severe'),
   neurologicalSigns: signsArb,
+  clearedRedFlags: fc.subarray<NeurologicalSign>(['bowel_bladder', 'saddle_anesthesia']),
+  allowInjections: fc.option(fc.integer({ min: 3, max: 12 }), { freq: 2 }),
 }) satisfies fc.Arbitrary<EpisodeFacts>;
 
 const injectionsArb = fc
-  .array(fc.record({ localDate: dateArb, status: statusArb }), { maxLength: 10 })
+  .array(fc.record({ localDate: dateArb, status: statusArb, episodeId: fc.constantFrom('ep-1', 'ep-1', 'ep-0') }), { maxLength: 10 })
   .map((rows) => rows.map((r, k): InjectionFacts => ({ id: `inj-${k}`, ...r })));
 
 function countedPairsTooClose(injections: readonly InjectionFacts[]): [string, string] | null {
@@ -60,46 +62,67 @@ function countedPairsTooClose(injections: readonly InjectionFacts[]): [string, s
   return null;
 }
 
-describe('property: accepted bookings never break R2 (or R1)', () => {
+describe('property: whatever the API accepts keeps R1, R2, R4 and R5 by the dates given', () => {
+  // The operations the API offers on one patient's bookings, judged exactly as the service judges them:
+  // a booking, a move, a completion on another date than booked (the date given is the date judged,
+  // excluding itself), and status moves that need no judgement.
   type Op =
-    | { kind: 'book'; date: string; asCompleted: boolean }
+    | { kind: 'book'; date: string }
     | { kind: 'reschedule'; pick: number; date: string }
-    | { kind: 'cancel' | 'no_show' | 'complete'; pick: number };
+    | { kind: 'complete'; pick: number; shift: number }
+    | { kind: 'cancel' | 'no_show'; pick: number }
+    | { kind: 'consult'; allow: number };
 
   const opArb: fc.Arbitrary<Op> = fc.oneof(
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('book' as const), date: dateArb, asCompleted: fc.boolean() }) },
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('book' as const), date: dateArb }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('reschedule' as const), pick: fc.nat(), date: dateArb }) },
     {
-      weight: 2,
-      arbitrary: fc.record({ kind: fc.constantFrom('cancel' as const, 'no_show' as const, 'complete' as const), pick: fc.nat() }),
+      weight: 3,
+      arbitrary: fc.record({ kind: fc.constant('complete' as const), pick: fc.nat(), shift: fc.integer({ min: -20, max: 20 }) }),
     },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('cancel' as const, 'no_show' as const), pick: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('consult' as const), allow: fc.integer({ min: 3, max: 12 }) }) },
   );
 
-  it('keeps every pair of counted injections at least 14 days apart and after the R1 date', () => {
+  it('keeps every counted pair 14+ days apart, on or after the R1 date, never past a red flag or the allowance', () => {
     const openEpisode = episodeArb.map((e): EpisodeFacts => ({ ...e, patientId: 'pat-1', status: 'open' }));
     fc.assert(
-      fc.property(openEpisode, fc.array(opArb, { minLength: 1, maxLength: 40 }), (episode, ops) => {
+      fc.property(openEpisode, fc.array(opArb, { minLength: 1, maxLength: 40 }), (start, ops) => {
+        let episode = start;
         const injections: InjectionFacts[] = [];
         const r1 = r1EarliestDate(episode);
+        const accept = (localDate: string, excludeInjectionId?: string) =>
+          evaluateBooking({ patientId: 'pat-1', episode, injections, localDate, excludeInjectionId }).length === 0;
+        let accepted = 0;
         for (const op of ops) {
           if (op.kind === 'book') {
-            const input: BookingInput = { patientId: 'pat-1', episode, injections, localDate: op.date };
-            if (evaluateBooking(input).length === 0) {
-              injections.push({ id: `i-${injections.length}`, localDate: op.date, status: op.asCompleted ? 'completed' : 'scheduled' });
+            if (accept(op.date)) {
+              injections.push({ id: `i-${injections.length}`, episodeId: 'ep-1', localDate: op.date, status: 'scheduled' });
+              accepted += 1;
             }
+          } else if (op.kind === 'consult') {
+            episode = { ...episode, allowInjections: op.allow };
           } else {
             const target = injections[op.pick % Math.max(1, injections.length)];
             if (target === undefined || target.status !== 'scheduled') continue;
             if (op.kind === 'reschedule') {
-              const input: BookingInput = { patientId: 'pat-1', episode, injections, localDate: op.date, excludeInjectionId: target.id };
-              if (evaluateBooking(input).length === 0) target.localDate = op.date;
+              if (accept(op.date, target.id)) target.localDate = op.date;
+            } else if (op.kind === 'complete') {
+              const given = addDays(target.localDate, op.shift);
+              if (given === target.localDate || accept(given, target.id)) {
+                target.localDate = given;
+                target.status = 'completed';
+              }
             } else {
-              target.status = op.kind === 'complete' ? 'completed' : op.kind === 'cancel' ? 'cancelled' : 'no_show';
+              target.status = op.kind === 'cancel' ? 'cancelled' : 'no_show';
             }
           }
           expect(countedPairsTooClose(injections)).toBeNull();
         }
-        for (const i of injections) if (isCounted(i.status) && r1 !== null) expect(i.localDate >= r1).toBe(true);
+        const counted = injections.filter((i) => isCounted(i.status));
+        for (const i of counted) expect(i.localDate >= r1).toBe(true);
+        if (unclearedRedFlags(start).length > 0) expect(accepted).toBe(0);
+        if (start.allowInjections === null && !ops.some((o) => o.kind === 'consult')) expect(counted.length).toBeLessThanOrEqual(2);
       }),
       { numRuns: RUNS },
     );
@@ -126,8 +149,9 @@ describe('property: earliestEligibleDate is the first accepted date', () => {
         };
         const got = earliestEligibleDate({ ...base, from });
         if (got === null) {
-          expect(checkR3('pat-1', episode)).not.toBeNull();
-          expect(evaluateBooking(base).map((v) => v.rule)).toContain('R3_EPISODE');
+          // Only a rule no date can clear leaves no date: R3, R4 or R5.
+          const rules = evaluateBooking(base).map((v) => v.rule);
+          expect(rules.some((r) => r === 'R3_EPISODE' || r === 'R4_RED_FLAG' || r === 'R5_CONSULTATION')).toBe(true);
           return;
         }
         expect(got >= from).toBe(true);

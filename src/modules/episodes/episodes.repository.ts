@@ -1,6 +1,15 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { dateToIso, optionalInstant } from '../../shared/dates.ts';
-import { hasR1Exemption, r1EarliestDate, type EpisodeFacts } from '../injections/injection.rules.ts';
+import {
+  allowedInjections,
+  conservativeTrialEndsOn,
+  hasR1Exemption,
+  isRedFlag,
+  unclearedRedFlags,
+  type EpisodeFacts,
+} from '../injections/injection.rules.ts';
+
+const recordSelect = { id: true, recordedAt: true, recordedById: true, recordedByName: true } as const;
 
 export const episodeSelect = {
   id: true,
@@ -11,14 +20,19 @@ export const episodeSelect = {
   therapies: true,
   severity: true,
   neurologicalSigns: true,
+  clearedRedFlags: true,
   status: true,
   closedReason: true,
   closedAt: true,
   createdAt: true,
   updatedAt: true,
+  consultations: { select: { ...recordSelect, allowInjections: true, note: true }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] },
+  redFlagClearances: { select: { ...recordSelect, redFlags: true, reason: true }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] },
 } as const satisfies Prisma.EpisodeSelect;
 
 export type EpisodeRow = Prisma.EpisodeGetPayload<{ select: typeof episodeSelect }>;
+export type ConsultationRow = EpisodeRow['consultations'][number];
+export type ClearanceRow = EpisodeRow['redFlagClearances'][number];
 
 export function toEpisodeFacts(r: EpisodeRow): EpisodeFacts {
   return {
@@ -28,8 +42,32 @@ export function toEpisodeFacts(r: EpisodeRow): EpisodeFacts {
     conservativeCareStartedOn: dateToIso(r.conservativeCareStartedOn),
     severity: r.severity,
     neurologicalSigns: r.neurologicalSigns,
+    clearedRedFlags: r.clearedRedFlags,
+    allowInjections: r.consultations.at(-1)?.allowInjections ?? null,
   };
 }
+
+const recordedBy = (r: { recordedById: string | null; recordedByName: string }) => ({ id: r.recordedById, name: r.recordedByName });
+
+export const toConsultationDto = (episode: { id: string; patientId: string }, c: ConsultationRow) => ({
+  id: c.id,
+  episodeId: episode.id,
+  patientId: episode.patientId,
+  allowInjections: c.allowInjections,
+  note: c.note,
+  recordedAt: c.recordedAt.toISOString(),
+  recordedBy: recordedBy(c),
+});
+
+export const toClearanceDto = (episode: { id: string; patientId: string }, c: ClearanceRow) => ({
+  id: c.id,
+  episodeId: episode.id,
+  patientId: episode.patientId,
+  redFlags: c.redFlags,
+  reason: c.reason,
+  recordedAt: c.recordedAt.toISOString(),
+  recordedBy: recordedBy(c),
+});
 
 export function toEpisodeDto(r: EpisodeRow) {
   const facts = toEpisodeFacts(r);
@@ -46,7 +84,13 @@ export function toEpisodeDto(r: EpisodeRow) {
     closedReason: r.closedReason,
     closedAt: optionalInstant(r.closedAt),
     r1Exempt: hasR1Exemption(facts),
-    conservativeTrialEndsOn: r1EarliestDate(facts),
+    conservativeTrialEndsOn: conservativeTrialEndsOn(facts),
+    redFlags: r.neurologicalSigns.filter(isRedFlag),
+    clearedRedFlags: r.clearedRedFlags,
+    redFlagBlocked: unclearedRedFlags(facts).length > 0,
+    allowInjections: allowedInjections(facts),
+    consultations: r.consultations.map((c) => toConsultationDto(r, c)),
+    redFlagClearances: r.redFlagClearances.map((c) => toClearanceDto(r, c)),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };

@@ -4,10 +4,10 @@ import { linkResource } from '../../plugins/idempotency-resource.ts';
 import { writeAudit, type RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
-import { isoToDate } from '../../shared/dates.ts';
-import { hasR1Exemption } from '../injections/injection.rules.ts';
+import { dateToIso, isoToDate } from '../../shared/dates.ts';
+import { bookedNowIneligible, hasR1Exemption, isRedFlag } from '../injections/injection.rules.ts';
 import { injectionSelect, lockPatient, toInjectionDto } from '../injections/injections.repository.ts';
-import { episodeSelect, toEpisodeDto } from './episodes.repository.ts';
+import { episodeSelect, toClearanceDto, toConsultationDto, toEpisodeDto, toEpisodeFacts, type EpisodeRow } from './episodes.repository.ts';
 import type { REGIONS, SEVERITIES, SIGNS, THERAPIES } from './episodes.schemas.ts';
 
 type Therapy = (typeof THERAPIES)[number];
@@ -68,20 +68,29 @@ export class EpisodesService {
     }
   }
 
+  /** Loads an open episode under its patient's lock (the lock orders clinical edits against bookings,
+   * which read the episode, and against a close). */
+  private async lockedOpenEpisode(tx: Prisma.TransactionClient, id: string, closedMessage: string): Promise<EpisodeRow> {
+    const found = await tx.episode.findUnique({ where: { id }, select: { patientId: true } });
+    if (!found) throw new AppError('EPISODE.NOT_FOUND', 'Episode not found');
+    await lockPatient(tx, found.patientId);
+    const row = await tx.episode.findUniqueOrThrow({ where: { id }, select: episodeSelect });
+    if (row.status !== 'open') throw new AppError('EPISODE.CLOSED', closedMessage);
+    return row;
+  }
+
   async update(ctx: RequestContext, id: string, body: UpdateEpisode) {
     return this.deps.db.prisma.$transaction(async (tx) => {
-      const found = await tx.episode.findUnique({ where: { id }, select: { patientId: true } });
-      if (!found) throw new AppError('EPISODE.NOT_FOUND', 'Episode not found');
-      // The patient lock orders this edit against a close (and against bookings that read the
-      // exemption): without it an edit could land on an episode closed a moment earlier.
-      await lockPatient(tx, found.patientId);
-      const before = await tx.episode.findUniqueOrThrow({ where: { id }, select: episodeSelect });
-      if (before.status !== 'open') throw new AppError('EPISODE.CLOSED', 'A closed episode cannot be edited');
+      const before = await this.lockedOpenEpisode(tx, id, 'A closed episode cannot be edited');
       const data: Prisma.EpisodeUpdateInput = {};
       if (body.diagnosis !== undefined) data.diagnosis = body.diagnosis;
       if (body.therapies !== undefined) data.therapies = body.therapies;
       if (body.severity !== undefined) data.severity = body.severity;
-      if (body.neurologicalSigns !== undefined) data.neurologicalSigns = body.neurologicalSigns;
+      if (body.neurologicalSigns !== undefined) {
+        data.neurologicalSigns = body.neurologicalSigns;
+        // A red flag taken off loses its clearance: recorded again later, it blocks again (R4).
+        data.clearedRedFlags = before.clearedRedFlags.filter((f) => body.neurologicalSigns?.includes(f));
+      }
       const exemptionChanged = body.severity !== undefined || body.neurologicalSigns !== undefined;
       const nowExempt = hasR1Exemption({
         severity: body.severity ?? before.severity,
@@ -90,14 +99,69 @@ export class EpisodesService {
       if (exemptionChanged && nowExempt) Object.assign(data, this.exemptionStamp(ctx));
       const row = await tx.episode.update({ where: { id }, data, select: episodeSelect });
       const dto = toEpisodeDto(row);
+      // Bookings made under the episode as it was: named, never cancelled automatically.
+      const scheduled = await tx.injection.findMany({
+        where: { episodeId: id, status: 'scheduled' },
+        select: { id: true, episodeId: true, localDate: true, status: true },
+      });
+      const warnings = bookedNowIneligible(
+        toEpisodeFacts(row),
+        scheduled.map((i) => ({ ...i, localDate: dateToIso(i.localDate) })),
+      );
       await writeAudit(tx, ctx, {
         action: 'episode.update',
         entityType: 'episode',
         entityId: id,
         patientId: row.patientId,
         before: toEpisodeDto(before),
-        after: dto,
+        after: warnings.length ? { ...dto, warnings } : dto,
       });
+      return { ...dto, warnings };
+    });
+  }
+
+  /** R4: a clinician clears the red flags present now; a flag recorded later blocks again. */
+  async clearRedFlags(ctx: RequestContext, id: string, reason: string) {
+    return this.deps.db.prisma.$transaction(async (tx) => {
+      const before = await this.lockedOpenEpisode(tx, id, 'A closed episode cannot be cleared');
+      const redFlags = before.neurologicalSigns.filter(isRedFlag);
+      if (redFlags.length === 0) throw new AppError('EPISODE.NO_RED_FLAG', 'The episode records no red flag to clear');
+      const clearance = await tx.redFlagClearance.create({
+        data: { episodeId: id, patientId: before.patientId, redFlags, reason, recordedAt: this.deps.clock(), recordedById: ctx.actor.id, recordedByName: ctx.actor.name },
+        select: { id: true, redFlags: true, reason: true, recordedAt: true, recordedById: true, recordedByName: true },
+      });
+      const row = await tx.episode.update({ where: { id }, data: { clearedRedFlags: redFlags }, select: episodeSelect });
+      const dto = toClearanceDto(before, clearance);
+      await writeAudit(tx, ctx, {
+        action: 'episode.red_flag_clearance',
+        entityType: 'episode',
+        entityId: id,
+        patientId: before.patientId,
+        before: toEpisodeDto(before),
+        after: { ...toEpisodeDto(row), clearance: dto },
+      });
+      return dto;
+    });
+  }
+
+  /** R5: a clinician's consultation allowing the episode up to `allowInjections` counted injections. */
+  async addConsultation(ctx: RequestContext, id: string, body: { allowInjections: number; note: string }) {
+    return this.deps.db.prisma.$transaction(async (tx) => {
+      const before = await this.lockedOpenEpisode(tx, id, 'A closed episode cannot take a consultation');
+      const created = await tx.consultation.create({
+        data: {
+          episodeId: id,
+          patientId: before.patientId,
+          allowInjections: body.allowInjections,
+          note: body.note,
+          recordedAt: this.deps.clock(),
+          recordedById: ctx.actor.id,
+          recordedByName: ctx.actor.name,
+        },
+        select: { id: true, allowInjections: true, note: true, recordedAt: true, recordedById: true, recordedByName: true },
+      });
+      const dto = toConsultationDto(before, created);
+      await writeAudit(tx, ctx, { action: 'episode.consultation', entityType: 'episode', entityId: id, patientId: before.patientId, after: dto });
       return dto;
     });
   }
@@ -106,11 +170,7 @@ export class EpisodesService {
   async close(ctx: RequestContext, id: string, reason: string) {
     const now = this.deps.clock();
     return this.deps.db.prisma.$transaction(async (tx) => {
-      const found = await tx.episode.findUnique({ where: { id }, select: { patientId: true } });
-      if (!found) throw new AppError('EPISODE.NOT_FOUND', 'Episode not found');
-      await lockPatient(tx, found.patientId);
-      const before = await tx.episode.findUniqueOrThrow({ where: { id }, select: episodeSelect });
-      if (before.status !== 'open') throw new AppError('EPISODE.CLOSED', 'The episode is already closed');
+      const before = await this.lockedOpenEpisode(tx, id, 'The episode is already closed');
       const row = await tx.episode.update({
         where: { id },
         data: { status: 'closed', closedReason: reason, closedAt: now },

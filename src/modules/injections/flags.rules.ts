@@ -1,25 +1,43 @@
 // Clinical flags (SPEC §2): advice shown to clinicians and in reports. They never block booking,
-// so they live apart from R1–R3 and nothing here is consulted by evaluateBooking.
+// so they live apart from R1–R5 and nothing here is consulted by evaluateBooking.
 //
 // Semantics chosen (the spec gives the intent; these are the precise definitions):
 // - Episode flags look only at the patient's OPEN episode and the injections attached to it.
-// - SECOND_INJECTION_SUGGESTED: the episode has exactly one completed injection, it improved 50–99%
-//   (inclusive; 100% needs nothing more, under 50% is not a meaningful response), and no scheduled
-//   or completed injection of the episode is dated after it (a second one is not already booked).
+// - An outcome counts only when assessed at least 7 days after the injection (sooner, it measures the
+//   local anaesthetic, not the steroid) and when its improvement could be derived (not null).
+// - SECOND_INJECTION_SUGGESTED: the episode has exactly one completed injection, its counting outcome
+//   improved 50–99% (inclusive; 100% needs nothing more, under 50% is not a meaningful response), and
+//   no scheduled or completed injection of the episode is dated after it (a second one is not booked).
 // - ADDITIONAL_INJECTION_CONSULT: the episode already has 2+ scheduled/completed injections, so the
 //   next would be the third or later (still shown once the third is booked).
 // - ANNUAL_LIMIT: per region, across all of the patient's episodes: one more scheduled/completed
 //   injection in that region on `today` would make five within a 365-day window, i.e. four counted
 //   injections whose dates span at most 364 days lie in [today − 364, today + 364]. Any window of four
 //   in that range also contains `today`, so this is exactly "the next one now would be the fifth".
-// - SURGICAL_REVIEW: the two most recent completed injections of the episode that have an outcome
-//   recorded both improved under 50%.
-// - URGENT_SURGICAL_REVIEW: the open episode records weakness or bowel/bladder change.
+// - SURGICAL_REVIEW: the two most recent completed injections of the episode with a counting outcome
+//   both improved under 50%.
+// - URGENT_SURGICAL_REVIEW: the open episode records weakness or a red flag (bowel/bladder change,
+//   saddle anaesthesia; cleared or not), or SURGICAL_REVIEW holds on a severe episode.
+// - BOOKED_NOW_INELIGIBLE: scheduled injections of the open episode that R1 or R4 would refuse against
+//   the episode as it is now (an exemption withdrawn, a red flag added); named in `injectionIds`.
 // Each flag appears at most once, most urgent first, so callers can key on `flag`.
-import type { EpisodeFacts, InjectionStatus, IsoDate } from './injection.rules.ts';
+import {
+  bookedNowIneligible,
+  isRedFlag,
+  outcomeCounts,
+  signWords,
+  type EpisodeFacts,
+  type InjectionStatus,
+  type IsoDate,
+} from './injection.rules.ts';
 
 export type ClinicalFlag =
-  'SECOND_INJECTION_SUGGESTED' | 'ADDITIONAL_INJECTION_CONSULT' | 'ANNUAL_LIMIT' | 'SURGICAL_REVIEW' | 'URGENT_SURGICAL_REVIEW';
+  | 'SECOND_INJECTION_SUGGESTED'
+  | 'ADDITIONAL_INJECTION_CONSULT'
+  | 'ANNUAL_LIMIT'
+  | 'SURGICAL_REVIEW'
+  | 'URGENT_SURGICAL_REVIEW'
+  | 'BOOKED_NOW_INELIGIBLE';
 export type Region = 'lumbar' | 'cervical' | 'thoracic';
 
 export interface FlagInjection {
@@ -29,6 +47,8 @@ export interface FlagInjection {
   localDate: IsoDate;
   status: InjectionStatus;
   percentImprovement: number | null;
+  /** when the outcome was assessed (null without an outcome) */
+  assessedOn: IsoDate | null;
 }
 
 export interface FlagInput {
@@ -41,6 +61,8 @@ export interface FlagInput {
 export interface FlagResult {
   flag: ClinicalFlag;
   message: string;
+  /** the injections the flag is about, where it names some (BOOKED_NOW_INELIGIBLE) */
+  injectionIds?: string[];
 }
 
 export const FLAG_PARAMETERS = {
@@ -49,7 +71,6 @@ export const FLAG_PARAMETERS = {
   annualWindowDays: 365,
 } as const;
 
-// The rules files share types only (house rule), so the two tiny helpers needed here are local.
 // Same calendar-date arithmetic as injection.rules.ts: dates as UTC midnights are DST-free.
 const isCounted = (s: InjectionStatus): boolean => s === 'scheduled' || s === 'completed';
 // Integer day numbers (not luxon objects): the flags run on every patient screen.
@@ -62,26 +83,39 @@ const daysBetween = (from: IsoDate, to: IsoDate): number => epochDay(to) - epoch
 
 const byDate = (a: FlagInjection, b: FlagInjection): number => (a.localDate < b.localDate ? -1 : a.localDate > b.localDate ? 1 : 0);
 
-function urgentSurgicalReview(episode: EpisodeFacts): FlagResult | null {
-  const red = episode.neurologicalSigns.filter((s) => s === 'weakness' || s === 'bowel_bladder');
-  if (red.length === 0) return null;
-  const names = red.map((s) => (s === 'weakness' ? 'weakness' : 'bowel/bladder change')).join(' and ');
-  return {
-    flag: 'URGENT_SURGICAL_REVIEW',
-    message: `The episode records ${names}: arrange a prompt surgical review.`,
-  };
+/** The improvement an injection's outcome shows, when it counts for the flags. */
+function countingImprovement(i: FlagInjection): number | null {
+  if (i.percentImprovement === null || i.assessedOn === null) return null;
+  return outcomeCounts(i.localDate, i.assessedOn) ? i.percentImprovement : null;
 }
 
 function surgicalReview(episodeInjections: readonly FlagInjection[]): FlagResult | null {
-  const assessed = episodeInjections.filter((i) => i.status === 'completed' && i.percentImprovement !== null);
+  const assessed = episodeInjections.filter((i) => i.status === 'completed' && countingImprovement(i) !== null);
   const lastTwo = assessed.slice(-2);
   if (lastTwo.length < 2) return null;
-  if (!lastTwo.every((i) => (i.percentImprovement ?? 100) < FLAG_PARAMETERS.meaningfulImprovementPercent)) return null;
-  const detail = lastTwo.map((i) => `${i.localDate}: ${i.percentImprovement ?? 0}%`).join(', ');
+  if (!lastTwo.every((i) => (countingImprovement(i) ?? 100) < FLAG_PARAMETERS.meaningfulImprovementPercent)) return null;
+  const detail = lastTwo.map((i) => `${i.localDate}: ${countingImprovement(i) ?? 0}%`).join(', ');
   return {
     flag: 'SURGICAL_REVIEW',
     message: `Two injections in this episode each improved pain by less than 50% (${detail}): consider a surgical review.`,
   };
+}
+
+function urgentSurgicalReview(episode: EpisodeFacts, surgical: FlagResult | null): FlagResult | null {
+  const signs = episode.neurologicalSigns.filter((s) => s === 'weakness' || isRedFlag(s));
+  if (signs.length > 0) {
+    return {
+      flag: 'URGENT_SURGICAL_REVIEW',
+      message: `The episode records ${signs.map(signWords).join(' and ')}: arrange a prompt surgical review.`,
+    };
+  }
+  if (surgical !== null && episode.severity === 'severe') {
+    return {
+      flag: 'URGENT_SURGICAL_REVIEW',
+      message: 'Severe pain with two injections each improving it by less than 50%: arrange a prompt surgical review.',
+    };
+  }
+  return null;
 }
 
 function annualLimit(injections: readonly FlagInjection[], today: IsoDate): FlagResult | null {
@@ -120,9 +154,9 @@ function additionalInjectionConsult(counted: readonly FlagInjection[]): FlagResu
 function secondInjectionSuggested(episodeInjections: readonly FlagInjection[]): FlagResult | null {
   const completed = episodeInjections.filter((i) => i.status === 'completed');
   const only = completed.length === 1 ? completed[0] : undefined;
-  if (only === undefined || only.percentImprovement === null) return null;
-  const p = only.percentImprovement;
-  if (p < FLAG_PARAMETERS.meaningfulImprovementPercent || p > 99) return null;
+  if (only === undefined) return null;
+  const p = countingImprovement(only);
+  if (p === null || p < FLAG_PARAMETERS.meaningfulImprovementPercent || p > 99) return null;
   const laterBooked = episodeInjections.some((i) => i !== only && isCounted(i.status) && i.localDate > only.localDate);
   if (laterBooked) return null;
   return {
@@ -131,13 +165,28 @@ function secondInjectionSuggested(episodeInjections: readonly FlagInjection[]): 
   };
 }
 
+function ineligibleBookings(episode: EpisodeFacts, injections: readonly FlagInjection[]): FlagResult | null {
+  const found = bookedNowIneligible(episode, injections);
+  if (found.length === 0) return null;
+  const ids = [...new Set(found.map((f) => f.injectionId))];
+  const dates = [...new Set(found.map((f) => f.localDate))].join(', ');
+  const why = [...new Set(found.map((f) => (f.code === 'R4_RED_FLAG' ? 'an uncleared red flag' : 'the conservative-care exemption was withdrawn')))].join(' and ');
+  return {
+    flag: 'BOOKED_NOW_INELIGIBLE',
+    message: `Booked injection${ids.length === 1 ? '' : 's'} on ${dates} would no longer pass the rules (${why}): move, cancel or review ${ids.length === 1 ? 'it' : 'them'}.`,
+    injectionIds: ids,
+  };
+}
+
 export function clinicalFlags(input: FlagInput): FlagResult[] {
   const episode = input.openEpisode?.status === 'open' ? input.openEpisode : null;
   const mine = episode === null ? [] : input.injections.filter((i) => i.episodeId === episode.id).sort(byDate);
   const counted = mine.filter((i) => isCounted(i.status));
+  const surgical = episode === null ? null : surgicalReview(mine);
   const flags = [
-    episode === null ? null : urgentSurgicalReview(episode),
-    episode === null ? null : surgicalReview(mine),
+    episode === null ? null : urgentSurgicalReview(episode, surgical),
+    episode === null ? null : ineligibleBookings(episode, mine),
+    surgical,
     annualLimit(input.injections, input.today),
     episode === null ? null : additionalInjectionConsult(counted),
     episode === null ? null : secondInjectionSuggested(mine),

@@ -1,4 +1,4 @@
-// The hot reads (eligibility, history, a day's schedule) as one raw SQL statement each: the read and its
+// The hot reads (history, a day's schedule; eligibility's facts are in rule-facts.repository.ts) as one raw SQL statement each: the read and its
 // audit-row insert travel in a single round trip (a data-modifying CTE commits with the statement, so
 // the audit row is durable before the answer leaves, as with writeAudit). Named statements are
 // prepared once per pooled connection. Dates are selected as text and turned into the UTC-midnight Dates
@@ -6,42 +6,8 @@
 import type pg from 'pg';
 import { AUDIT_ACTOR_PARAMS, AUDIT_INSERT, auditActorValues } from '../audit/audit-sql.ts';
 import type { RequestContext } from '../audit/audit.repository.ts';
-import { isoToDate } from '../../shared/dates.ts';
-import { RULE_FACTS_COLUMNS, ruleFactsFromRows, type RuleFacts, type RuleFactsRow } from './rule-facts.sql.ts';
+import { INJECTION_COLUMNS, toInjectionRow, type InjectionTextRow } from './booking.repository.ts';
 import type { InjectionRow } from './injections.repository.ts';
-
-/** The columns of injectionSelect, dates as text. */
-export const INJECTION_COLUMNS = `i.id, i."patientId", i."episodeId", i."scheduledAt", to_char(i."localDate", 'YYYY-MM-DD') AS "localDate",
-  i.level, i.approach, i.side, i.status, i."performedAt", i."cancelReason", i."painBefore", i."painAfter", i."percentImprovement",
-  to_char(i."assessedOn", 'YYYY-MM-DD') AS "assessedOn", i."createdAt", i."updatedAt"`;
-
-export type InjectionTextRow = Omit<InjectionRow, 'localDate' | 'assessedOn'> & { localDate: string; assessedOn: string | null };
-
-export const toInjectionRow = (r: InjectionTextRow): InjectionRow => ({
-  ...r,
-  localDate: isoToDate(r.localDate),
-  assessedOn: r.assessedOn === null ? null : isoToDate(r.assessedOn),
-});
-
-export const ELIGIBILITY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uuid),
-  a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'eligibility.read', 'patient', p.id::text, p.id FROM p)
-  SELECT ${RULE_FACTS_COLUMNS}
-    FROM p LEFT JOIN episodes e ON e."patientId" = p.id AND e.status = 'open'
-           LEFT JOIN injections i ON i."patientId" = p.id
-   ORDER BY i."localDate"`;
-
-export type EligibilityFacts = RuleFacts;
-
-/** The open episode and every injection of the patient, auditing the read; null when no such patient. */
-export async function eligibilityFacts(pool: pg.Pool, ctx: RequestContext, patientId: string): Promise<EligibilityFacts | null> {
-  const { rows } = await pool.query<RuleFactsRow>({
-    name: 'hot-eligibility',
-    text: ELIGIBILITY_SQL,
-    values: [patientId, ...auditActorValues(ctx)],
-  });
-  // No row at all: no such patient (a patient without episode or injections still yields one row).
-  return rows.length === 0 ? null : ruleFactsFromRows(rows);
-}
 
 export const HISTORY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1::uuid),
   a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'injection.history.read', 'patient', p.id::text, p.id FROM p)

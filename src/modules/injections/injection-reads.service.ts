@@ -6,7 +6,8 @@ import type { RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/dates.ts';
 import { earliestEligibleDate, evaluateBooking, withDaysSincePrevious } from './injection.rules.ts';
-import { eligibilityFacts, historyRows, scheduleRows } from './injection-reads.repository.ts';
+import { historyRows, scheduleRows } from './injection-reads.repository.ts';
+import { loadEligibilityFacts } from './rule-facts.repository.ts';
 import { toInjectionDto } from './injections.repository.ts';
 
 export class InjectionReadsService {
@@ -18,7 +19,7 @@ export class InjectionReadsService {
 
   async eligibility(ctx: RequestContext, patientId: string, on: string | undefined) {
     const date = on ?? todayIn(this.zone, this.deps.clock());
-    const facts = await eligibilityFacts(this.deps.db.pool, ctx, patientId);
+    const facts = await loadEligibilityFacts(this.deps.db.pool, ctx, patientId);
     if (!facts) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
     const input = { patientId, episode: facts.episode, injections: facts.injections, localDate: date };
     const violations = evaluateBooking(input);

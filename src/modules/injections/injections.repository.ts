@@ -1,7 +1,7 @@
 // Prisma access for injections: selects only what the DTOs need; no rules here.
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { dateToIso, optionalDate, optionalInstant } from '../../shared/dates.ts';
-import type { InjectionFacts } from './injection.rules.ts';
+import { outcomeCounts } from './injection.rules.ts';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -11,7 +11,7 @@ export const injectionSelect = {
   episodeId: true,
   scheduledAt: true,
   localDate: true,
-  level: true,
+  levels: true,
   approach: true,
   side: true,
   status: true,
@@ -21,6 +21,7 @@ export const injectionSelect = {
   painAfter: true,
   percentImprovement: true,
   assessedOn: true,
+  reliefLastedDays: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.InjectionSelect;
@@ -28,27 +29,33 @@ export const injectionSelect = {
 export type InjectionRow = Prisma.InjectionGetPayload<{ select: typeof injectionSelect }>;
 
 export function toInjectionDto(r: InjectionRow) {
-  const hasOutcome = r.painBefore !== null && r.painAfter !== null && r.percentImprovement !== null && r.assessedOn !== null;
+  const assessedOn = optionalDate(r.assessedOn);
+  const localDate = dateToIso(r.localDate);
   return {
     id: r.id,
     patientId: r.patientId,
     episodeId: r.episodeId,
     scheduledAt: r.scheduledAt.toISOString(),
-    localDate: dateToIso(r.localDate),
-    level: r.level,
+    localDate,
+    levels: r.levels,
+    // Older clients read one level; a caudal session enters at the sacral hiatus and has none.
+    level: r.levels[0] ?? null,
     approach: r.approach,
     side: r.side,
     status: r.status,
     performedAt: optionalInstant(r.performedAt),
     cancelReason: r.cancelReason,
-    outcome: hasOutcome
-      ? {
-          painBefore: r.painBefore!,
-          painAfter: r.painAfter!,
-          percentImprovement: r.percentImprovement!,
-          assessedOn: optionalDate(r.assessedOn)!,
-        }
-      : null,
+    outcome:
+      assessedOn !== null && r.painBefore !== null && r.painAfter !== null
+        ? {
+            painBefore: r.painBefore,
+            painAfter: r.painAfter,
+            percentImprovement: r.percentImprovement,
+            assessedOn,
+            reliefLastedDays: r.reliefLastedDays,
+            countsForFlags: outcomeCounts(localDate, assessedOn),
+          }
+        : null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
@@ -59,13 +66,4 @@ export type InjectionDtoT = ReturnType<typeof toInjectionDto>;
 export async function lockPatient(tx: Tx, patientId: string): Promise<boolean> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM patients WHERE id = ${patientId}::uuid FOR UPDATE`;
   return rows.length === 1;
-}
-
-export async function patientInjectionFacts(tx: Tx, patientId: string): Promise<InjectionFacts[]> {
-  const rows = await tx.injection.findMany({
-    where: { patientId },
-    select: { id: true, localDate: true, status: true },
-    orderBy: { localDate: 'asc' },
-  });
-  return rows.map((r) => ({ id: r.id, localDate: dateToIso(r.localDate), status: r.status }));
 }

@@ -30,7 +30,7 @@ export const injectionsRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) =
     {
       schema: {
         tags,
-        summary: 'Would a new injection on this date pass R1–R3? With the earliest eligible date',
+        summary: 'Would a new injection on this date pass R1–R5? With the earliest eligible date',
         params: IdParams,
         querystring: EligibilityQuery,
         response: { 200: EligibilityDto, ...problems(400, 401, 403, 404) },
@@ -44,8 +44,10 @@ export const injectionsRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) =
     {
       schema: {
         tags,
-        summary: 'Book an injection (R1–R3 enforced; 422 names the rule and the earliest eligible date)',
+        summary: 'Book an injection (R1–R5 enforced; 422 names the rule and the earliest eligible date)',
         body: BookInjectionBody,
+        description:
+          'Anatomy that cannot be performed (levels outside the episode\'s region, a side the approach does not allow, …) is 400 `INJECTION.ANATOMY` with `errors[]`; a rule violation (R1–R5) is 422 with `violations[]`.',
         response: { 201: InjectionDto, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
@@ -57,13 +59,13 @@ export const injectionsRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) =
     {
       schema: {
         tags,
-        summary: 'Move a scheduled injection (R1–R3 re-checked, excluding itself)',
+        summary: 'Move a scheduled injection (R1–R5 re-checked, excluding itself)',
         params: IdParams,
         body: RescheduleBody,
         response: change,
       },
     },
-    async (request) => service.reschedule(ctxOf(request), request.params.id, request.body.scheduledAt),
+    async (request) => service.reschedule(ctxOf(request), request.params.id, request.body),
   );
 
   app.post(
@@ -91,7 +93,13 @@ export const injectionsRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) =
   app.post(
     '/injections/:id/complete',
     {
-      schema: { tags, summary: 'Record the injection as performed', params: IdParams, body: CompleteBody, response: change },
+      schema: {
+        tags,
+        summary: 'Record the injection as performed; on another clinic date than booked it moves there, R1–R5 judged on that date',
+        params: IdParams,
+        body: CompleteBody,
+        response: change,
+      },
     },
     async (request) => service.complete(ctxOf(request), request.params.id, request.body.performedAt),
   );

@@ -1,16 +1,20 @@
 import { z } from 'zod';
 import { Instant, IsoDate, Uuid } from '../../shared/schemas.ts';
 
-const SEGMENT = '(?:C[1-8]|T(?:[1-9]|1[0-2])|L[1-5]|S[1-5]|Co)';
-/** A spinal level or interspace such as L4-L5, L5-S1, C6-C7, S1, or the caudal sacral hiatus. */
-export const Level = z
-  .string()
-  .regex(new RegExp(`^(?:${SEGMENT}(?:-${SEGMENT})?|sacral-hiatus)$`), 'must be a spinal level such as L4-L5, L5-S1 or C6-C7')
-  .meta({ example: 'L4-L5' });
+/** An interspace such as L4-L5, L5-S1, C6-C7 or T12-L1; which ones exist, and in which region, is
+ * judged with the episode (400 INJECTION.ANATOMY names the problem), so this only bounds the text. */
+export const Level = z.string().min(1).max(10).meta({ example: 'L4-L5' });
+const Levels = z.array(Level).max(4).describe('interspaces, head to tail: 1–2 contiguous transforaminal, 1 interlaminar, none caudal');
 
 export const APPROACHES = ['transforaminal', 'interlaminar', 'caudal'] as const;
 export const SIDES = ['left', 'right', 'bilateral', 'midline'] as const;
+export const RULES = ['R1_CONSERVATIVE_TRIAL', 'R2_INJECTION_INTERVAL', 'R3_EPISODE', 'R4_RED_FLAG', 'R5_CONSULTATION'] as const;
 export const STATUSES = ['scheduled', 'completed', 'cancelled', 'no_show'] as const;
+
+const anatomy = {
+  levels: Levels.optional(),
+  level: Level.optional().describe('one level, for older clients; send `levels` or `level`, not both'),
+};
 
 /** Strict: a booking cannot carry severity, signs or any override; exemptions live on the episode. */
 export const BookInjectionBody = z
@@ -18,7 +22,7 @@ export const BookInjectionBody = z
     patientId: Uuid,
     episodeId: Uuid,
     scheduledAt: Instant,
-    level: Level,
+    ...anatomy,
     approach: z.enum(APPROACHES),
     side: z.enum(SIDES),
   })
@@ -27,30 +31,46 @@ export const BookInjectionBody = z
       patientId: '6f1c…',
       episodeId: '0b7e…',
       scheduledAt: '2027-02-15T09:00:00-05:00',
-      level: 'L4-L5',
+      levels: ['L4-L5', 'L5-S1'],
       approach: 'transforaminal',
       side: 'left',
     },
   });
 
-export const RescheduleBody = z.strictObject({ scheduledAt: Instant });
+export const RescheduleBody = z.strictObject({
+  scheduledAt: Instant,
+  ...anatomy,
+  approach: z.enum(APPROACHES).optional(),
+  side: z.enum(SIDES).optional(),
+});
 export const CancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
-export const CompleteBody = z.strictObject({ performedAt: Instant });
+export const CompleteBody = z.strictObject({
+  performedAt: Instant.describe('when it was given (not in the future); its clinic date becomes the injection\'s localDate'),
+});
 const Pain = z.number().int('must be a whole number').min(0).max(10);
 export const OutcomeBody = z
   .strictObject({
     painBefore: Pain,
     painAfter: Pain,
-    percentImprovement: z.number().int().min(0).max(100).optional().describe('derived from the pain scores when omitted'),
+    percentImprovement: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('derived from the pain scores when omitted (null when painBefore is 0)'),
     assessedOn: IsoDate,
+    reliefLastedDays: z.number().int('must be a whole number').min(0).max(3650).optional().describe('how many days relief of at least 50% lasted, when known'),
   })
-  .meta({ example: { painBefore: 8, painAfter: 3, percentImprovement: 60, assessedOn: '2027-03-01' } });
+  .meta({ example: { painBefore: 8, painAfter: 3, percentImprovement: 60, assessedOn: '2027-03-01', reliefLastedDays: 42 } });
 
 export const OutcomeDto = z.object({
   painBefore: z.number().int(),
   painAfter: z.number().int(),
-  percentImprovement: z.number().int(),
+  percentImprovement: z.number().int().nullable().describe('null when it cannot be derived (no pain before)'),
   assessedOn: z.string(),
+  reliefLastedDays: z.number().int().nullable(),
+  countsForFlags: z.boolean().describe('assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid'),
 });
 
 export const InjectionDto = z
@@ -60,7 +80,8 @@ export const InjectionDto = z
     episodeId: z.uuid(),
     scheduledAt: z.string(),
     localDate: z.string(),
-    level: z.string(),
+    levels: z.array(z.string()),
+    level: z.string().nullable().describe('the first of `levels` (null for caudal), kept for older clients'),
     approach: z.enum(APPROACHES),
     side: z.enum(SIDES),
     status: z.enum(STATUSES),
@@ -84,7 +105,13 @@ export const EligibilityDto = z
     eligible: z.boolean(),
     on: z.string(),
     earliestEligibleDate: z.string().nullable(),
-    blockers: z.array(z.object({ rule: z.string(), message: z.string(), until: z.string().nullable() })),
+    blockers: z.array(
+      z.object({
+        rule: z.enum(RULES),
+        message: z.string(),
+        until: z.string().nullable().describe('the first date this blocker no longer applies; null when no date clears it (R3–R5)'),
+      }),
+    ),
   })
   .meta({ id: 'Eligibility' });
 

@@ -7,7 +7,7 @@ import { AUDIT_ACTOR_PARAMS, AUDIT_INSERT, auditActorValues } from '../audit/aud
 import type { RequestContext } from '../audit/audit.repository.ts';
 import { isoToDate } from '../../shared/dates.ts';
 import type { EpisodeRow } from '../episodes/episodes.repository.ts';
-import { INJECTION_COLUMNS, toInjectionRow, type InjectionTextRow } from '../injections/injection-reads.repository.ts';
+import { INJECTION_COLUMNS, toInjectionRow, type InjectionTextRow } from '../injections/booking.repository.ts';
 import type { InjectionRow } from '../injections/injections.repository.ts';
 import type { PatientRow } from './patients.repository.ts';
 
@@ -18,11 +18,19 @@ export const PATIENT_DETAIL_SQL = `WITH p AS (SELECT * FROM patients WHERE id = 
          e.id AS "eId", e.region AS "eRegion", e.diagnosis AS "eDiagnosis", to_char(e."conservativeCareStartedOn", 'YYYY-MM-DD') AS "eStarted",
          e.therapies::text[] AS "eTherapies", e.severity AS "eSeverity", e."neurologicalSigns"::text[] AS "eSigns", e.status AS "eStatus",
          e."closedReason" AS "eClosedReason", e."closedAt" AS "eClosedAt", e."createdAt" AS "eCreated", e."updatedAt" AS "eUpdated",
+         e."clearedRedFlags"::text[] AS "eCleared", ec.consultations AS "eConsultations", ec.clearances AS "eClearances",
          ${INJECTION_COLUMNS}, ie.region AS "region"
     FROM p LEFT JOIN episodes e ON e."patientId" = p.id AND e.status = 'open'
+           LEFT JOIN LATERAL (SELECT
+             (SELECT coalesce(json_agg(json_build_object('id', c.id, 'allowInjections', c."allowInjections", 'note', c.note, 'recordedAt', c."recordedAt",
+                                                         'recordedById', c."recordedById", 'recordedByName', c."recordedByName") ORDER BY c."recordedAt", c.id), '[]')
+                FROM consultations c WHERE c."episodeId" = e.id) AS consultations,
+             (SELECT coalesce(json_agg(json_build_object('id', r.id, 'redFlags', r."redFlags", 'reason', r.reason, 'recordedAt', r."recordedAt",
+                                                         'recordedById', r."recordedById", 'recordedByName', r."recordedByName") ORDER BY r."recordedAt", r.id), '[]')
+                FROM red_flag_clearances r WHERE r."episodeId" = e.id) AS clearances) ec ON e.id IS NOT NULL
            LEFT JOIN injections i ON i."patientId" = p.id
            LEFT JOIN episodes ie ON ie.id = i."episodeId"
-   ORDER BY i."scheduledAt"`;
+   ORDER BY i."localDate", i."scheduledAt"`;
 
 interface DetailRow extends InjectionTextRow {
   pId: string;
@@ -46,13 +54,20 @@ interface DetailRow extends InjectionTextRow {
   eClosedAt: Date | null;
   eCreated: Date;
   eUpdated: Date;
+  eCleared: EpisodeRow['clearedRedFlags'];
+  eConsultations: JsonRecord<{ allowInjections: number; note: string }>[] | null;
+  eClearances: JsonRecord<{ redFlags: EpisodeRow['neurologicalSigns']; reason: string }>[] | null;
   region: EpisodeRow['region'];
 }
+
+/** A consultation or clearance as json_build_object gives it: the instant as text. */
+type JsonRecord<T> = T & { id: string; recordedAt: string; recordedById: string | null; recordedByName: string };
+const withDate = <T>(r: JsonRecord<T>) => ({ ...r, recordedAt: new Date(r.recordedAt) });
 
 export interface PatientDetailRows {
   patient: PatientRow;
   openEpisode: EpisodeRow | null;
-  /** oldest scheduledAt first */
+  /** oldest first (clinic date, then time) */
   injections: (InjectionRow & { episode: { region: EpisodeRow['region'] } })[];
 }
 
@@ -92,6 +107,9 @@ export async function patientDetailRows(pool: pg.Pool, ctx: RequestContext, id: 
           closedAt: r.eClosedAt,
           createdAt: r.eCreated,
           updatedAt: r.eUpdated,
+          clearedRedFlags: r.eCleared,
+          consultations: (r.eConsultations ?? []).map(withDate),
+          redFlagClearances: (r.eClearances ?? []).map(withDate),
         };
   const injections = rows.filter((x) => x.id !== null).map((x) => ({ ...toInjectionRow(x), episode: { region: x.region } }));
   return { patient, openEpisode, injections };

@@ -47,7 +47,21 @@ export const PatientDto = z
   })
   .meta({ id: 'Patient' });
 
-export const FlagDto = z.object({ flag: z.string(), message: z.string() }).meta({ id: 'ClinicalFlag' });
+export const FLAGS = [
+  'URGENT_SURGICAL_REVIEW',
+  'BOOKED_NOW_INELIGIBLE',
+  'SURGICAL_REVIEW',
+  'ANNUAL_LIMIT',
+  'ADDITIONAL_INJECTION_CONSULT',
+  'SECOND_INJECTION_SUGGESTED',
+] as const;
+export const FlagDto = z
+  .object({
+    flag: z.enum(FLAGS),
+    message: z.string(),
+    injectionIds: z.array(z.uuid()).optional().describe('the scheduled injections BOOKED_NOW_INELIGIBLE names'),
+  })
+  .meta({ id: 'ClinicalFlag' });
 
 export const PatientDetailDto = PatientDto.extend({
   openEpisode: EpisodeDto.nullable(),

@@ -113,6 +113,7 @@ export class PatientsService {
     if (!found) throw new AppError('PATIENT.NOT_FOUND', 'Patient not found');
     const row = { ...found.patient, injections: found.injections };
     const openEpisode = found.openEpisode;
+    // The date given is the date judged: the last injection is the latest completed by its clinic date.
     const completed = row.injections.filter((i) => i.status === 'completed');
     const last = completed[completed.length - 1] ?? null;
     const next = row.injections.find((i) => i.status === 'scheduled' && i.scheduledAt >= now) ?? null;
@@ -125,6 +126,7 @@ export class PatientsService {
         localDate: dateToIso(i.localDate),
         status: i.status,
         percentImprovement: i.percentImprovement,
+        assessedOn: i.assessedOn === null ? null : dateToIso(i.assessedOn),
       })),
       today: todayIn(this.deps.config.clinicTimeZone, now),
     });

@@ -20,6 +20,7 @@ import {
   IntegrityCheck,
   MissingOutcomeItem,
   R1ViolationItem,
+  NowIneligibleItem,
   R2PairItem,
   type DailyReportT,
 } from './report.schemas.ts';
@@ -69,6 +70,7 @@ export function* csvRecords(r: DailyReportT): Generator<Row> {
   yield* tableSection('integrity', IntegrityCheck, r.integrity.checks);
   yield* tableSection('integrity.r2IntervalPairs', R2PairItem, r.integrity.r2IntervalPairs);
   yield* tableSection('integrity.r1WithoutExemption', R1ViolationItem, r.integrity.r1WithoutExemption);
+  yield* tableSection('integrity.scheduledNowIneligible', NowIneligibleItem, r.integrity.scheduledNowIneligible);
   yield* tableSection('integrity.closedEpisodeInjections', ClosedEpisodeItem, r.integrity.closedEpisodeInjections);
   yield* tableSection('integrity.auditGaps', AuditGapItem, r.integrity.auditGaps);
   yield* tableSection('missingOutcomes', MissingOutcomeItem, r.missingOutcomes);

@@ -12,7 +12,7 @@ export interface DayInjectionRow {
   episodeId: string;
   status: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
   scheduledAt: string;
-  level: string;
+  levels: string;
   approach: string;
   side: string;
   bookedByName: string | null;
@@ -23,7 +23,7 @@ export interface DayInjectionRow {
 export async function dayInjections(q: Queryable, date: string): Promise<DayInjectionRow[]> {
   const { rows } = await q.query<DayInjectionRow>(
     `SELECT i.id::text AS "injectionId", p.mrn, i."episodeId"::text AS "episodeId", i.status::text AS status,
-            ${iso('i."scheduledAt"')} AS "scheduledAt", i.level, i.approach::text AS approach, i.side::text AS side,
+            ${iso('i."scheduledAt"')} AS "scheduledAt", array_to_string(i.levels, ' ') AS levels, i.approach::text AS approach, i.side::text AS side,
             i."bookedByName", i."performedByName", ${iso('i."performedAt"')} AS "performedAt"
        FROM injections i JOIN patients p ON p.id = i."patientId"
       WHERE i."localDate" = $1::date

@@ -3,7 +3,7 @@
 // service's back (raw SQL, a disabled constraint, a restore gone wrong). Each lists at most `limit`
 // items and the full count.
 import { RULE_PARAMETERS } from '../injections/injection.rules.ts';
-import { COUNTED, jsonExempt, rowExempt, withTotal, type Queryable } from './report-sql.ts';
+import { COUNTED, RED_FLAGS_SQL, jsonExempt, rowExempt, withTotal, type Queryable } from './report-sql.ts';
 
 type Status = 'scheduled' | 'completed' | 'cancelled' | 'no_show';
 
@@ -43,8 +43,8 @@ export async function r2IntervalPairs(q: Queryable, limit: number) {
   );
 }
 
-// An injection dated before day 42 needs the exemption to have been on its episode when it was booked
-// (or last rescheduled). Cheap test first: the episode is exempt now and its last exemption stamp is
+// A counted injection dated before day 42 needs the exemption to have been on its episode when it was
+// booked (or last rescheduled), and none may precede the start of conservative care at all. Cheap test first: the episode is exempt now and its last exemption stamp is
 // no later than the booking, so it was exempt throughout. Only the rest consult the audit trail: the
 // episode's state in the latest episode event at or before the injection's last book/reschedule event.
 export async function r1WithoutExemption(q: Queryable, limit: number) {
@@ -55,14 +55,14 @@ export async function r1WithoutExemption(q: Queryable, limit: number) {
        FROM injections i
        JOIN episodes e ON e.id = i."episodeId"
        JOIN patients p ON p.id = i."patientId"
-      WHERE i."localDate" < e."conservativeCareStartedOn" + $1::int
-        AND NOT coalesce(${rowExempt('e')} AND e."exemptionRecordedAt" <= i."createdAt", false)
+      WHERE i.status IN ${COUNTED} AND i."localDate" < e."conservativeCareStartedOn" + $1::int
+        AND (i."localDate" < e."conservativeCareStartedOn" OR NOT coalesce(${rowExempt('e')} AND e."exemptionRecordedAt" <= i."createdAt", false)
         AND NOT coalesce((
           SELECT ${jsonExempt('a.after')} FROM audit_events a
            WHERE a."entityId" = e.id::text AND a."entityType" = 'episode' AND a.after IS NOT NULL
              AND a.at <= coalesce((SELECT max(b.at) FROM audit_events b
                                     WHERE b."entityId" = i.id::text AND b.action IN ('injection.book', 'injection.reschedule')), i."createdAt")
-           ORDER BY a.at DESC, a.id DESC LIMIT 1), false)
+           ORDER BY a.at DESC, a.id DESC LIMIT 1), false))
       ORDER BY p.mrn, i."localDate", i.id
       LIMIT $2`,
     [RULE_PARAMETERS.conservativeTrialDays, limit],
@@ -78,6 +78,33 @@ export async function r1WithoutExemption(q: Queryable, limit: number) {
       dayOfTrial: number;
       total: number;
     }[],
+  );
+}
+
+// Scheduled injections judged against their episode as it is now (SPEC "Withdrawn exemptions"): an
+// edit that withdrew the R1 exemption or added a red flag no clearance covers leaves them ineligible.
+// The edit succeeds and names them; this check keeps naming them until they are moved or cancelled.
+export async function scheduledNowIneligible(q: Queryable, limit: number) {
+  const { rows } = await q.query(
+    `SELECT i.id::text AS "injectionId", p.mrn, e.id::text AS "episodeId", i."localDate"::text AS "localDate",
+            CASE WHEN cardinality(array(SELECT unnest(e."neurologicalSigns") INTERSECT SELECT unnest(${RED_FLAGS_SQL})
+                                         EXCEPT SELECT unnest(e."clearedRedFlags"))) > 0
+                 THEN 'R4_RED_FLAG' ELSE 'R1_EXEMPTION_WITHDRAWN' END AS problem,
+            count(*) OVER ()::int AS total
+       FROM injections i
+       JOIN episodes e ON e.id = i."episodeId" AND e.status = 'open'
+       JOIN patients p ON p.id = i."patientId"
+      WHERE i.status = 'scheduled'
+        AND (cardinality(array(SELECT unnest(e."neurologicalSigns") INTERSECT SELECT unnest(${RED_FLAGS_SQL})
+                               EXCEPT SELECT unnest(e."clearedRedFlags"))) > 0
+             OR i."localDate" < e."conservativeCareStartedOn"
+             OR (i."localDate" < e."conservativeCareStartedOn" + $1::int AND NOT ${rowExempt('e')}))
+      ORDER BY p.mrn, i."localDate", i.id
+      LIMIT $2`,
+    [RULE_PARAMETERS.conservativeTrialDays, limit],
+  );
+  return withTotal(
+    rows as { injectionId: string; mrn: string; episodeId: string; localDate: string; problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN'; total: number }[],
   );
 }
 

@@ -7,13 +7,18 @@ export type Queryable = Pick<pg.ClientBase, 'query'>;
 /** A timestamptz as the same ISO text JavaScript's toISOString gives (UTC, milliseconds, Z). */
 export const iso = (expr: string) => `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** An audit event's episode snapshot (jsonb) records an R1 exemption: severe, or any neurological sign. */
+/** Red flags (bowel/bladder change, saddle anaesthesia) never exempt from R1; they block (R4). */
+export const RED_FLAGS_SQL = `ARRAY['bowel_bladder', 'saddle_anesthesia']::"NeurologicalSign"[]`;
+
+/** An audit event's episode snapshot (jsonb) records an R1 exemption: severe, or a neurological sign
+ * that is not a red flag. */
 export const jsonExempt = (j: string) =>
   `coalesce((${j})->>'severity' = 'severe' OR CASE WHEN jsonb_typeof((${j})->'neurologicalSigns') = 'array'
-     THEN jsonb_array_length((${j})->'neurologicalSigns') > 0 ELSE false END, false)`;
+     THEN EXISTS (SELECT 1 FROM jsonb_array_elements_text((${j})->'neurologicalSigns') s WHERE s NOT IN ('bowel_bladder', 'saddle_anesthesia')) ELSE false END, false)`;
 
 /** The episode row records an R1 exemption now. */
-export const rowExempt = (e: string) => `(${e}.severity = 'severe' OR coalesce(cardinality(${e}."neurologicalSigns"), 0) > 0)`;
+export const rowExempt = (e: string) =>
+  `(${e}.severity = 'severe' OR coalesce(cardinality(array(SELECT unnest(${e}."neurologicalSigns") EXCEPT SELECT unnest(${RED_FLAGS_SQL}))), 0) > 0)`;
 
 export const COUNTED = `('scheduled', 'completed')`;
 

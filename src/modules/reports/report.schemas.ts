@@ -13,7 +13,7 @@ export const DayInjection = z.object({
   status: Status,
   scheduledAt: Instant,
   localTime: z.string().describe('clinic-local time with its UTC offset, e.g. 09:30-04:00'),
-  level: z.string(),
+  levels: z.string().describe('interspaces treated, head to tail, separated by a space; empty for a caudal entry'),
   approach: z.string(),
   side: z.string(),
   bookedByName: z.string().nullable(),
@@ -61,6 +61,14 @@ export const R1ViolationItem = z.object({
   localDate: IsoDate,
   conservativeCareStartedOn: IsoDate,
   dayOfTrial: z.number().int(),
+});
+
+export const NowIneligibleItem = z.object({
+  injectionId: z.string(),
+  mrn: z.string(),
+  episodeId: z.string(),
+  localDate: IsoDate,
+  problem: z.enum(['R4_RED_FLAG', 'R1_EXEMPTION_WITHDRAWN']),
 });
 
 export const ClosedEpisodeItem = z.object({
@@ -112,7 +120,7 @@ export const FlagItem = z.object({
   detail: z.string(),
 });
 
-export const INTEGRITY_CHECKS = ['r2IntervalPairs', 'r1WithoutExemption', 'closedEpisodeInjections', 'auditGaps'] as const;
+export const INTEGRITY_CHECKS = ['r2IntervalPairs', 'r1WithoutExemption', 'scheduledNowIneligible', 'closedEpisodeInjections', 'auditGaps'] as const;
 export type IntegrityCheckName = (typeof INTEGRITY_CHECKS)[number];
 
 export const IntegrityCheck = z.object({
@@ -154,7 +162,14 @@ export const ReportMeta = z.object({
   dayStartsAt: Instant,
   dayEndsAt: Instant,
   hoursInDay: z.number().describe('23 or 25 on a daylight-saving change'),
-  ruleParameters: z.object({ conservativeTrialDays: z.number().int(), minIntervalDays: z.number().int() }),
+  ruleParameters: z.object({
+    conservativeTrialDays: z.number().int(),
+    minIntervalDays: z.number().int(),
+    injectionsWithoutConsultation: z.number().int(),
+    minConsultationAllowance: z.number().int(),
+    maxConsultationAllowance: z.number().int(),
+    outcomeMinDaysAfterInjection: z.number().int(),
+  }),
   flagParameters: z.object({
     meaningfulImprovementPercent: z.number().int(),
     annualLimit: z.number().int(),
@@ -181,6 +196,7 @@ export const DailyReport = z
       checks: z.array(IntegrityCheck),
       r2IntervalPairs: z.array(R2PairItem),
       r1WithoutExemption: z.array(R1ViolationItem),
+      scheduledNowIneligible: z.array(NowIneligibleItem),
       closedEpisodeInjections: z.array(ClosedEpisodeItem),
       auditGaps: z.array(AuditGapItem),
     }),

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
 import { FLAG_PARAMETERS } from '../injections/flags.rules.ts';
-import { RULE_PARAMETERS } from '../injections/injection.rules.ts';
+import { OUTCOME_PARAMETERS, RULE_PARAMETERS } from '../injections/injection.rules.ts';
 import { APP_VERSION } from '../../version.ts';
 import {
   dayAbsences,
@@ -17,7 +17,7 @@ import {
   OUTCOME_DUE_DAYS,
 } from './report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from './report-flags.queries.ts';
-import { auditGaps, closedEpisodeInjections, r1WithoutExemption, r2IntervalPairs } from './report-integrity.queries.ts';
+import { auditGaps, closedEpisodeInjections, r1WithoutExemption, r2IntervalPairs, scheduledNowIneligible } from './report-integrity.queries.ts';
 import { INTEGRITY_CHECKS, REPORT_FLAGS, type DailyReportT, type IntegrityCheckName } from './report.schemas.ts';
 
 /** Integrity checks list at most this many items each (with the full count), so a badly broken
@@ -26,7 +26,8 @@ export const INTEGRITY_ITEM_LIMIT = 10_000;
 
 const CHECK_DESCRIPTIONS: Record<IntegrityCheckName, string> = {
   r2IntervalPairs: `Pairs of scheduled/completed injections of one patient under ${RULE_PARAMETERS.minIntervalDays} days apart`,
-  r1WithoutExemption: `Injections before day ${RULE_PARAMETERS.conservativeTrialDays} of conservative care whose episode had no exemption when they were booked`,
+  r1WithoutExemption: `Injections before day ${RULE_PARAMETERS.conservativeTrialDays} of conservative care whose episode had no exemption when they were booked, or dated before conservative care began`,
+  scheduledNowIneligible: 'Scheduled injections the episode as it is now would refuse: its R1 exemption was withdrawn or a red flag was added without a clearance',
   closedEpisodeInjections: 'Injections still scheduled on a closed episode, or completed on a date after the episode was closed',
   auditGaps: 'Patients, episodes and injections whose state lacks the audit event that must record it',
 };
@@ -77,6 +78,7 @@ async function readSections(client: pg.PoolClient, date: string, zone: string) {
       missingOutcomes: await missingOutcomes(client, date),
       r2IntervalPairs: await r2IntervalPairs(client, INTEGRITY_ITEM_LIMIT),
       r1WithoutExemption: await r1WithoutExemption(client, INTEGRITY_ITEM_LIMIT),
+      scheduledNowIneligible: await scheduledNowIneligible(client, INTEGRITY_ITEM_LIMIT),
       closedEpisodeInjections: await closedEpisodeInjections(client, zone, INTEGRITY_ITEM_LIMIT),
       auditGaps: await auditGaps(client, INTEGRITY_ITEM_LIMIT),
       flags: await flaggedPatients(client, date),
@@ -122,7 +124,7 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
       dayStartsAt: dayStart.toUTC().toISO() ?? '',
       dayEndsAt: dayEnd.toUTC().toISO() ?? '',
       hoursInDay: dayEnd.diff(dayStart, 'hours').hours,
-      ruleParameters: { ...RULE_PARAMETERS },
+      ruleParameters: { ...RULE_PARAMETERS, outcomeMinDaysAfterInjection: OUTCOME_PARAMETERS.minDaysAfterInjection },
       flagParameters: { ...FLAG_PARAMETERS },
       reportParameters: {
         exemptionWarningHours: EXEMPTION_WARNING_HOURS,
@@ -150,6 +152,7 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
       checks,
       r2IntervalPairs: s.r2IntervalPairs.items,
       r1WithoutExemption: s.r1WithoutExemption.items,
+      scheduledNowIneligible: s.scheduledNowIneligible.items,
       closedEpisodeInjections: s.closedEpisodeInjections.items,
       auditGaps: s.auditGaps.items,
     },

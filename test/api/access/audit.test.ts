@@ -181,7 +181,6 @@ describe('changes and reads of one patient, each audited', () => {
       patientId,
       episodeId,
       scheduledAt: '2027-03-01T15:00:00Z',
-      level: 'L4-L5',
       approach: 'caudal',
       side: 'midline',
     });
@@ -190,7 +189,6 @@ describe('changes and reads of one patient, each audited', () => {
       patientId,
       episodeId,
       scheduledAt: '2027-03-08T15:00:00Z',
-      level: 'L4-L5',
       approach: 'caudal',
       side: 'midline',
     });
@@ -212,7 +210,6 @@ describe('changes and reads of one patient, each audited', () => {
       patientId: other.patientId,
       episodeId: other.episodeId,
       scheduledAt: '2027-03-01T15:00:00Z',
-      level: 'L4-L5',
       approach: 'caudal',
       side: 'midline',
     });

@@ -102,7 +102,7 @@ describe('a create that committed although its request failed', () => {
   it('keeps the key so the retry is answered with the committed resource', async () => {
     const { patientId, episodeId } = await factories(t.app).patientWithEpisode({ severity: 'severe' });
     const key = randomUUID();
-    const body = { patientId, episodeId, scheduledAt: '2027-05-03T09:00:00-04:00', level: 'L4-L5', approach: 'caudal', side: 'midline' };
+    const body = { patientId, episodeId, scheduledAt: '2027-05-03T09:00:00-04:00', approach: 'caudal', side: 'midline' };
     // The answer fails after the booking's transaction committed (as when the connection drops
     // during COMMIT and the client sees a 5xx). Simulated by failing the serialisation of the answer:
     // the first injection-shaped value stringified is the audit row's copy (inside the transaction),

@@ -26,6 +26,8 @@ const EXPECTED: Record<string, RoleName[]> = {
   'POST /v1/patients/:id/episodes': [C, AD],
   'PATCH /v1/episodes/:id': [C, AD],
   'POST /v1/episodes/:id/close': [C, AD],
+  'POST /v1/episodes/:id/red-flag-clearance': [C, AD],
+  'POST /v1/episodes/:id/consultations': [C, AD],
   'GET /v1/patients/:id/eligibility': EVERYONE,
   'POST /v1/injections': [F, C, AD],
   'POST /v1/injections/:id/reschedule': [F, C, AD],

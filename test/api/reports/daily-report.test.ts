@@ -65,7 +65,7 @@ describe('GET /v1/reports/daily on the spring-forward day 2027-03-14', () => {
     ]);
     expect(r.injections[0]).toMatchObject({
       injectionId: I.B,
-      level: 'L4-L5',
+      levels: 'L4-L5',
       approach: 'transforaminal',
       side: 'left',
       performedAt: null,
@@ -132,11 +132,12 @@ describe('GET /v1/reports/daily on the spring-forward day 2027-03-14', () => {
     expect(r.integrity.checks.map((c: any) => [c.check, c.ok, c.count])).toEqual([
       ['r2IntervalPairs', true, 0],
       ['r1WithoutExemption', true, 0],
+      ['scheduledNowIneligible', true, 0],
       ['closedEpisodeInjections', true, 0],
       ['auditGaps', true, 0],
     ]);
     expect(r.integrity.checks.every((c: any) => c.description.length > 20)).toBe(true);
-    for (const k of ['r2IntervalPairs', 'r1WithoutExemption', 'closedEpisodeInjections', 'auditGaps']) expect(r.integrity[k]).toEqual([]);
+    for (const k of ['r2IntervalPairs', 'r1WithoutExemption', 'scheduledNowIneligible', 'closedEpisodeInjections', 'auditGaps']) expect(r.integrity[k]).toEqual([]);
     expect(r.totals.integrityIssues).toBe(0);
   });
 

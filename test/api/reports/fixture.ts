@@ -142,9 +142,9 @@ export function fixtureSql(sql: pg.Client) {
       const status = i.status ?? 'scheduled';
       const completed = status === 'completed';
       await sql.query(
-        `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status, "performedAt", "cancelReason",
+        `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status, "performedAt", "cancelReason",
                                  "painBefore", "painAfter", "percentImprovement", "assessedOn", "bookedById", "bookedByName", "performedById", "performedByName", "createdAt", "updatedAt")
-         VALUES ($1, $2, $3, $4, $5, 'L4-L5', 'transforaminal', 'left', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
+         VALUES ($1, $2, $3, $4, $5, '{L4-L5}', 'transforaminal', 'left', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
         [
           i.id,
           i.patientId,

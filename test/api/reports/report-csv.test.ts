@@ -58,6 +58,7 @@ describe('GET /v1/reports/daily as CSV', () => {
       ['integrity', json.integrity.checks],
       ['integrity.r2IntervalPairs', json.integrity.r2IntervalPairs],
       ['integrity.r1WithoutExemption', json.integrity.r1WithoutExemption],
+      ['integrity.scheduledNowIneligible', json.integrity.scheduledNowIneligible],
       ['integrity.closedEpisodeInjections', json.integrity.closedEpisodeInjections],
       ['integrity.auditGaps', json.integrity.auditGaps],
       ['missingOutcomes', json.missingOutcomes],
@@ -101,6 +102,7 @@ describe('GET /v1/reports/daily as CSV', () => {
     expect(csv.integrity!.rows.map((r) => [r[0], r[2], r[3]])).toEqual([
       ['r2IntervalPairs', 'true', '0'],
       ['r1WithoutExemption', 'true', '0'],
+      ['scheduledNowIneligible', 'true', '0'],
       ['closedEpisodeInjections', 'true', '0'],
       ['auditGaps', 'true', '0'],
     ]);

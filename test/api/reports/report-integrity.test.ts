@@ -30,8 +30,8 @@ const report = async (date: string) => {
 
 const rawInjection = async (id: string, patientId: string, episodeId: string, localDate: string, status: string, audited: boolean) => {
   await sql.query(
-    `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status, "performedAt")
-     VALUES ($1, $2, $3, ($4::date + time '14:00') AT TIME ZONE 'America/New_York', $4::date, 'L5-S1', 'interlaminar', 'midline', $5::"InjectionStatus",
+    `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status, "performedAt")
+     VALUES ($1, $2, $3, ($4::date + time '14:00') AT TIME ZONE 'America/New_York', $4::date, '{L5-S1}', 'interlaminar', 'midline', $5::"InjectionStatus",
              CASE WHEN $5::text = 'completed' THEN ($4::date + time '14:30') AT TIME ZONE 'America/New_York' END)`,
     [id, patientId, episodeId, localDate, status],
   );
@@ -75,7 +75,7 @@ describe('integrity checks', () => {
 
     const r = await report('2027-03-14');
     expect(r.integrity.ok).toBe(true);
-    expect(r.integrity.checks.map((x: any) => x.count)).toEqual([0, 0, 0, 0]);
+    expect(r.integrity.checks.map((x: any) => x.count)).toEqual([0, 0, 0, 0, 0]);
     expect(r.r1Exemptions).toHaveLength(1);
     expect(r.r1Exemptions[0]).toMatchObject({
       episodeId: b.episodeId,
@@ -171,10 +171,11 @@ describe('integrity checks', () => {
     expect(r.integrity.checks.map((x: any) => [x.check, x.ok, x.count])).toEqual([
       ['r2IntervalPairs', false, 1],
       ['r1WithoutExemption', false, 1],
+      ['scheduledNowIneligible', false, 1],
       ['closedEpisodeInjections', false, 2],
       ['auditGaps', false, 3],
     ]);
-    expect(r.totals.integrityIssues).toBe(7);
+    expect(r.totals.integrityIssues).toBe(8);
   });
 
   it('falls back to the episode stamp for an exemption the audit trail does not record', async () => {
@@ -185,8 +186,8 @@ describe('integrity checks', () => {
       [uid(0xe2), uid(0xe3)],
     );
     await sql.query(
-      `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status, "createdAt")
-       VALUES ($1, $2, $3, '2027-03-16T14:00:00Z', '2027-03-16', 'C6-C7', 'interlaminar', 'midline', 'completed', '2027-03-15T15:00:00Z')`,
+      `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status, "createdAt")
+       VALUES ($1, $2, $3, '2027-03-16T14:00:00Z', '2027-03-16', '{C6-C7}', 'interlaminar', 'midline', 'completed', '2027-03-15T15:00:00Z')`,
       [uid(0xe4), uid(0xe1), uid(0xe2)],
     );
     const r = await report('2027-03-16');

@@ -135,8 +135,8 @@ describe('when the database constraint catches the conflict', () => {
       await other.query('BEGIN');
       await other.query(`SET LOCAL session_replication_role = replica`);
       await other.query(
-        `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status, "updatedAt")
-         VALUES (gen_random_uuid(), $1, $2, ($3::date + time '14:00') AT TIME ZONE 'UTC', $3::date, 'L4-L5', 'caudal', 'midline', 'scheduled', now())`,
+        `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status, "updatedAt")
+         VALUES (gen_random_uuid(), $1, $2, ($3::date + time '14:00') AT TIME ZONE 'UTC', $3::date, '{}', 'caudal', 'midline', 'scheduled', now())`,
         [patientId, episodeId, localDate],
       );
       const pending = act();

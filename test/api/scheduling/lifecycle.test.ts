@@ -143,7 +143,14 @@ describe('outcome', () => {
     const { id } = await completed('2027-05-10');
     const derived = await a.outcome(id, { painBefore: 8, painAfter: 2, assessedOn: '2027-05-24' });
     expect(derived.status).toBe(200);
-    expect(derived.body.outcome).toEqual({ painBefore: 8, painAfter: 2, percentImprovement: 75, assessedOn: '2027-05-24' });
+    expect(derived.body.outcome).toEqual({
+      painBefore: 8,
+      painAfter: 2,
+      percentImprovement: 75,
+      assessedOn: '2027-05-24',
+      reliefLastedDays: null,
+      countsForFlags: true,
+    });
     const given = await a.outcome(id, { painBefore: 8, painAfter: 2, percentImprovement: 60, assessedOn: '2027-05-25' });
     expect(given.body.outcome).toMatchObject({ percentImprovement: 60, assessedOn: '2027-05-25' });
   });

@@ -32,17 +32,19 @@ describe('booking body validation', () => {
     const r = await a.call('POST', '/v1/injections', { patientId: 'nope', level: 'L9-L10', approach: 'sideways' });
     expectValidation(r);
     const paths = r.body.errors.map((e: { path: string }) => e.path).join(' ');
-    for (const field of ['patientId', 'episodeId', 'scheduledAt', 'level', 'approach', 'side']) expect(paths).toContain(field);
+    for (const field of ['patientId', 'episodeId', 'scheduledAt', 'approach', 'side']) expect(paths).toContain(field);
   });
 
-  it('accepts the spinal levels clinicians write', async () => {
-    const { patientId, episodeId } = await a.exemptPatient();
-    const levels = { 'L5-S1': '2027-07-01', 'C6-C7': '2027-07-15', 'T12-L1': '2027-07-29', 'sacral-hiatus': '2027-08-12' };
-    for (const [level, date] of Object.entries(levels)) {
-      const r = await a.book(patientId, episodeId, nyMorning(date), { level });
-      expect(r.status, JSON.stringify(r.body)).toBe(201);
-      expect(r.body.level).toBe(level);
-    }
+  it.each([
+    ['lumbar', 'L5-S1'],
+    ['cervical', 'C6-C7'],
+    ['cervical', 'C7-T1'],
+    ['thoracic', 'T12-L1'],
+  ])('accepts the %s interspace %s written as level (older clients)', async (region, level) => {
+    const { patientId, episodeId } = await a.patientWithEpisode({ severity: 'severe', region });
+    const r = await a.book(patientId, episodeId, nyMorning('2027-07-01'), { level });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ level, levels: [level] });
   });
 
   it('refuses bodies that are not JSON objects', async () => {
@@ -63,7 +65,7 @@ describe('booking body validation', () => {
 describe('problem documents for every kind of refusal', () => {
   it('401 without a key, 403 for a role that may not act', async () => {
     const { patientId, episodeId } = await a.exemptPatient();
-    const body = { patientId, episodeId, scheduledAt: nyMorning('2027-09-06'), level: 'L4-L5', approach: 'caudal', side: 'midline' };
+    const body = { patientId, episodeId, scheduledAt: nyMorning('2027-09-06'), approach: 'caudal', side: 'midline' };
     expectProblem(
       await raw('POST', '/v1/injections', { 'content-type': 'application/json' }, JSON.stringify(body)),
       401,
