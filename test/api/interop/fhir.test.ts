@@ -61,7 +61,7 @@ beforeAll(async () => {
   const c1 = await book(cervical.id, '2026-03-02T10:00:00-05:00', { levels: ['C6-C7'], approach: 'interlaminar', side: 'midline' });
   await complete(c1.id, '2026-03-02T10:20:00-05:00');
   await ok('PUT', `/v1/injections/${c1.id}/outcome`, { painBefore: 7, painAfter: 2, assessedOn: '2026-03-20', reliefLastedDays: 90 });
-  await ok('POST', `/v1/episodes/${cervical.id}/close`, { reason: 'Resolved' });
+  await ok('POST', `/v1/episodes/${cervical.id}/close`, { reason: 'Resolved' }, 200);
 
   // An open lumbar episode: two-level transforaminal, caudal, a cancellation, a no-show, interlaminar, a future booking.
   const lumbar = await ok('POST', `/v1/patients/${patientId}/episodes`, {
@@ -178,14 +178,6 @@ describe('the record as FHIR', () => {
     expect(countOnly.body).toMatchObject({ total: 7 });
     expect(countOnly.body).not.toHaveProperty('entry');
   });
-
-  it('every resource and Bundle answered so far passes Medplum and the official JSON schema with zero errors', async () => {
-    const metadata = await fhir('/metadata');
-    expect(metadata.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance' });
-    const resources = answered.flatMap((b: any) => [b, ...entries(b)]);
-    expect(resources.length).toBeGreaterThan(40);
-    expect(fhirValidationFailures(resources)).toEqual([]);
-  });
 });
 
 describe('refusals and errors, each an OperationOutcome', () => {
@@ -202,7 +194,6 @@ describe('refusals and errors, each an OperationOutcome', () => {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
     expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code }] });
-    expect(fhirValidationFailures([res.body])).toEqual([]);
   });
 
   it('an unknown patient: a read is 404, a search an empty bundle', async () => {
@@ -232,4 +223,14 @@ describe('audit', () => {
     const readRows = await sql.query('SELECT action FROM audit_events WHERE "requestId" = $1', [read.headers['x-request-id']]);
     expect(readRows.rows).toEqual([{ action: 'fhir.patient.read' }]);
   });
+});
+
+describe('the outside validators', () => {
+  it('every resource, Bundle and OperationOutcome answered in this file passes Medplum and the official JSON schema with zero errors', async () => {
+    const metadata = await fhir('/metadata');
+    expect(metadata.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance' });
+    const resources = answered.flatMap((b: any) => [b, ...entries(b)]);
+    expect(resources.length).toBeGreaterThan(40);
+    expect(fhirValidationFailures(resources)).toEqual([]);
+  }, 120_000);
 });

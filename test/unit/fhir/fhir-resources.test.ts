@@ -32,7 +32,7 @@ describe('resources of a patient with every kind of history', () => {
     const resources = TYPES.flatMap((t) => all[t]);
     expect(resources.length).toBe(1 + 2 + 2 + 8 + 4 + 9);
     expect(fhirValidationFailures(resources)).toEqual([]);
-  });
+  }, 120_000);
 
   it('passes them as searchset Bundles (first page with a next link, last page, empty), OperationOutcomes and the CapabilityStatement', () => {
     const bundles = SEARCH_TYPES.flatMap((type) => {
@@ -47,7 +47,7 @@ describe('resources of a patient with every kind of history', () => {
     );
     const documents = [...bundles, ...outcomes, capabilityStatement(BASE, '1.2.3', '2027-01-01')];
     expect(fhirValidationFailures(documents)).toEqual([]);
-  });
+  }, 120_000);
 
   it('pages with total and next links that lead to the rest', () => {
     const req = parseSearch('Observation', { patient: `Patient/${PATIENT_ID}`, _count: '4' });
@@ -78,5 +78,5 @@ describe('the validators themselves', () => {
         .map((f) => f.validator)
         .sort(),
     ).toEqual(['fhir.schema.json', 'medplum']);
-  });
+  }, 120_000);
 });
