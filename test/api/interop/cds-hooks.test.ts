@@ -99,6 +99,49 @@ describe('playing the EHR', () => {
   });
 });
 
+describe('rules v2 on the card', () => {
+  it('a red flag (R4) gives a critical card without a suggestion, and the urgent-review flag an info card', async () => {
+    const { patientId } = await f.patientWithEpisode({ neurologicalSigns: ['bowel_bladder'] });
+    const res = await call(hookRequest(patientId, [esiAppointment('2027-03-09T10:00:00-05:00')]));
+    expect(res.status).toBe(200);
+    const cards = CdsResponse.parse(res.body).cards;
+    const critical = cards.filter((c) => c.indicator === 'critical');
+    expect(critical.map((c) => c.summary.slice(0, 2))).toEqual(['R4']);
+    expect(critical[0]).not.toHaveProperty('suggestions');
+    expect(critical[0]!.summary).toMatch(/no eligible date/);
+    expect(cards.filter((c) => c.indicator === 'info').map((c) => c.summary)).toContainEqual(
+      expect.stringMatching(/^URGENT_SURGICAL_REVIEW/),
+    );
+  });
+
+  it('judges exactly as GET /v1/patients/:id/eligibility does on the same clinic date', async () => {
+    const { patientId } = await patientWithInjection();
+    for (const start of [
+      '2027-02-10T09:00:00-05:00',
+      '2027-02-20T23:30:00-05:00',
+      '2027-03-05T09:00:00-05:00',
+      '2027-03-15T00:10:00-04:00',
+    ]) {
+      const date = new Date(start).toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
+      const eligibility = await f.call('GET', `/v1/patients/${patientId}/eligibility?on=${date}`);
+      const res = await call(hookRequest(patientId, [esiAppointment(start)]));
+      const critical = CdsResponse.parse(res.body).cards.filter((c) => c.indicator === 'critical');
+      const rules = eligibility.body.blockers.map((b: { rule: string }) => b.rule.slice(0, 2));
+      expect({ start, rules: critical.map((c) => c.summary.slice(0, 2)) }).toEqual({ start, rules });
+      for (const c of critical) expect(c.summary).toContain(eligibility.body.earliestEligibleDate ?? 'no eligible date');
+    }
+  });
+
+  it('a third injection without a consultation (R5) gives a critical R5 card', async () => {
+    const { patientId, episodeId } = await f.patientWithEpisode({}, { allowInjections: null });
+    expect((await f.book(patientId, episodeId, '2027-02-16T09:00:00-05:00')).status).toBe(201);
+    expect((await f.book(patientId, episodeId, '2027-03-02T09:00:00-05:00')).status).toBe(201);
+    const res = await call(hookRequest(patientId, [esiAppointment('2027-03-30T10:00:00-04:00')]));
+    const critical = CdsResponse.parse(res.body).cards.filter((c) => c.indicator === 'critical');
+    expect(critical.map((c) => c.summary.slice(0, 2))).toEqual(['R5']);
+  });
+});
+
 describe('the request', () => {
   it('finds the patient by MRN when the id is not one of ours, and judges each ESI of several', async () => {
     const { mrn } = await patientWithInjection();
