@@ -59,17 +59,19 @@ export class CdsHooksService {
     if (patientId === null) return { cards: [unknownPatientCard(body.context.patientId)] };
     const cardCtx = { patientId, publicUrl: this.deps.config.publicUrl, zone };
 
-    const judged: CdsCard[] = [];
-    for (const { a } of esi) {
-      const date = clinicDateOf(a.start, zone);
-      if (date === null) {
-        judged.push(noStartCard(a));
-        continue;
-      }
-      const eligibility = await this.reads.eligibility(ctx, patientId, date);
-      judged.push(...appointmentCards(a, date, eligibility, cardCtx));
-    }
-    const detail = await this.patients.detail(ctx, patientId);
+    // The reads are independent (each audits itself): run them together so the EHR waits for the
+    // slowest one, not their sum.
+    const [judgedPerAppointment, detail] = await Promise.all([
+      Promise.all(
+        esi.map(async ({ a }): Promise<CdsCard[]> => {
+          const date = clinicDateOf(a.start, zone);
+          if (date === null) return [noStartCard(a)];
+          return appointmentCards(a, date, await this.reads.eligibility(ctx, patientId, date), cardCtx);
+        }),
+      ),
+      this.patients.detail(ctx, patientId),
+    ]);
+    const judged = judgedPerAppointment.flat();
     const order = { critical: 0, warning: 1, info: 2 } as const;
     const cards = [...judged, ...flagCards(detail.flags, cardCtx)];
     return { cards: cards.sort((x, y) => order[x.indicator] - order[y.indicator]) };

@@ -5,15 +5,7 @@
 // cannot name its own keys. Symmetric and `none` algorithms are refused, as the specification requires.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  jwtVerify,
-  type JWTVerifyGetKey,
-} from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Role } from '../../plugins/access-policy.ts';
 import type { Actor } from '../../plugins/auth.plugin.ts';
@@ -80,9 +72,7 @@ export function loadCdsClients(file: string): CdsClient[] {
   return parsed.data.clients.map((c) => {
     if (issuers.has(c.issuer)) throw new CdsClientsFileError(file, `issuer ${c.issuer} is listed twice`);
     issuers.add(c.issuer);
-    const keys = c.jwks
-      ? createLocalJWKSet(c.jwks)
-      : createRemoteJWKSet(new URL(c.jwksUrl ?? ''), { timeoutDuration: 3000 });
+    const keys = c.jwks ? createLocalJWKSet(c.jwks) : createRemoteJWKSet(new URL(c.jwksUrl ?? ''), { timeoutDuration: 3000 });
     return { name: c.name, issuer: c.issuer, role: c.role, actorId: actorIdOf(c.issuer), keys };
   });
 }

@@ -208,7 +208,7 @@ describe('the request', () => {
       'SELECT action, "patientId", "actorId", "actorRole" FROM audit_events WHERE "requestId" = $1 ORDER BY id',
       [res.headers['x-request-id']],
     );
-    expect(rows.rows.map((r) => r.action)).toEqual(['cds.appointment-book', 'eligibility.read', 'patient.read']);
+    expect(rows.rows.map((r) => r.action).sort()).toEqual(['cds.appointment-book', 'eligibility.read', 'patient.read']);
     for (const r of rows.rows) expect(r).toMatchObject({ patientId, actorId: keys.clinician.id, actorRole: 'clinician' });
   });
 
