@@ -9,6 +9,11 @@ import { CDS_SERVICE_ID, CdsHooksService, DISCOVERY } from './cds-hooks.service.
 
 export const cdsHooksRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) => {
   const service = new CdsHooksService(deps);
+  // Cards name a patient and their dates: never cached, like /v1 and /fhir answers.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    return payload;
+  });
 
   app.get(
     '/cds-services',

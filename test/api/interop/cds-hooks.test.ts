@@ -77,6 +77,7 @@ describe('playing the EHR', () => {
     const proposed = esiAppointment('2027-03-09T10:00:00-05:00');
     const first = await call(hookRequest(patientId, { resourceType: 'Bundle', type: 'collection', entry: [{ resource: proposed }] }));
     expect(first.status).toBe(200);
+    expect(first.headers['cache-control']).toBe('no-store');
     const cards = CdsResponse.parse(first.body).cards;
     const critical = cards.filter((c) => c.indicator === 'critical');
     expect(critical).toHaveLength(1);
