@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { ctxOf } from '../../shared/request-context.ts';
 import { AppError } from '../../shared/errors.ts';
-import { SEARCH_TYPES, SearchError } from './fhir-search.ts';
+import { DEFAULT_COUNT, FILTER_PARAM, MAX_COUNT, SEARCH_TYPES, SearchError } from './fhir-search.ts';
 import { FhirService } from './fhir.service.ts';
 
 export const FHIR_CONTENT_TYPE = 'application/fhir+json; charset=utf-8';
@@ -17,7 +17,23 @@ const OperationOutcome = z
   .looseObject({ resourceType: z.literal('OperationOutcome'), issue: z.array(z.looseObject({})) })
   .meta({ id: 'OperationOutcome', description: 'A FHIR R4 OperationOutcome' });
 const outcomes = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, OperationOutcome]));
-const AnyQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+/** The documented parameters of a search. The object stays open so that fhir-search.ts sees, and refuses,
+ * any other parameter; a repeated one arrives as an array and is refused here. */
+const searchQuery = (filter: 'patient' | 'identifier') =>
+  z.looseObject({
+    [filter]: z
+      .string()
+      .max(200)
+      .optional()
+      .describe(
+        filter === 'patient'
+          ? 'Required: the Patient id, Patient/<id>, or an absolute URL ending so'
+          : 'Required: the MRN, or <system>|<MRN>',
+      ),
+    _count: z.string().max(7).optional().describe(`Page size, 0 to ${MAX_COUNT} (default ${DEFAULT_COUNT}); 0 gives the total only`),
+    _offset: z.string().max(7).optional().describe('Offset of the page, as carried by the Bundle next link'),
+    _format: z.string().max(40).optional().describe('json, application/json or application/fhir+json'),
+  });
 
 export const fhirRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) => {
   const service = new FhirService(deps);
@@ -60,7 +76,7 @@ export const fhirRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) => {
         schema: {
           tags: ['fhir'],
           summary: `FHIR search of ${type} (searchset Bundle; ${type === 'Patient' ? 'identifier' : 'patient'} required; _count, _offset)`,
-          querystring: AnyQuery,
+          querystring: searchQuery(FILTER_PARAM[type]),
           response: { 200: FhirResource, ...outcomes(400, 401, 403, 429, 500, 503) },
         },
       },
