@@ -21,6 +21,7 @@ export const cdsHooksRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) => 
       schema: {
         tags: ['cds-hooks'],
         summary: 'CDS Hooks discovery: the services offered (no patient data; no authentication needed)',
+        security: [],
         response: { 200: CdsDiscovery },
       },
     },

@@ -72,7 +72,12 @@ export const ClearanceDto = z
 export const ClearanceBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 export const ConsultationBody = z
   .strictObject({
-    allowInjections: z.number().int('must be a whole number').min(3).max(12).describe('the total of scheduled/completed injections the episode may hold'),
+    allowInjections: z
+      .number()
+      .int('must be a whole number')
+      .min(3)
+      .max(12)
+      .describe('the total of scheduled/completed injections the episode may hold'),
     note: z.string().trim().min(1).max(2000),
   })
   .meta({ example: { allowInjections: 3, note: 'Partial relief after two; agreed a third at L5-S1.' } });
@@ -92,10 +97,15 @@ export const EpisodeDto = z
     closedAt: z.string().nullable(),
     r1Exempt: z.boolean().describe('severe, or at least one neurological sign other than a red flag: the 6-week trial does not apply'),
     conservativeTrialEndsOn: z.string().nullable().describe('first date R1 allows (null when exempt)'),
-    redFlags: z.array(z.enum(SIGNS)).describe('red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared'),
+    redFlags: z
+      .array(z.enum(SIGNS))
+      .describe('red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared'),
     clearedRedFlags: z.array(z.enum(SIGNS)).describe('red flags a clinician has cleared; a flag added later is not among them'),
     redFlagBlocked: z.boolean().describe('R4 blocks booking: a red flag no clearance covers'),
-    allowInjections: z.number().int().describe('scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5)'),
+    allowInjections: z
+      .number()
+      .int()
+      .describe('scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5)'),
     consultations: z.array(ConsultationDto),
     redFlagClearances: z.array(ClearanceDto),
     createdAt: z.string(),

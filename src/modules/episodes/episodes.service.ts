@@ -127,7 +127,15 @@ export class EpisodesService {
       const redFlags = before.neurologicalSigns.filter(isRedFlag);
       if (redFlags.length === 0) throw new AppError('EPISODE.NO_RED_FLAG', 'The episode records no red flag to clear');
       const clearance = await tx.redFlagClearance.create({
-        data: { episodeId: id, patientId: before.patientId, redFlags, reason, recordedAt: this.deps.clock(), recordedById: ctx.actor.id, recordedByName: ctx.actor.name },
+        data: {
+          episodeId: id,
+          patientId: before.patientId,
+          redFlags,
+          reason,
+          recordedAt: this.deps.clock(),
+          recordedById: ctx.actor.id,
+          recordedByName: ctx.actor.name,
+        },
         select: { id: true, redFlags: true, reason: true, recordedAt: true, recordedById: true, recordedByName: true },
       });
       const row = await tx.episode.update({ where: { id }, data: { clearedRedFlags: redFlags }, select: episodeSelect });
@@ -161,7 +169,13 @@ export class EpisodesService {
         select: { id: true, allowInjections: true, note: true, recordedAt: true, recordedById: true, recordedByName: true },
       });
       const dto = toConsultationDto(before, created);
-      await writeAudit(tx, ctx, { action: 'episode.consultation', entityType: 'episode', entityId: id, patientId: before.patientId, after: dto });
+      await writeAudit(tx, ctx, {
+        action: 'episode.consultation',
+        entityType: 'episode',
+        entityId: id,
+        patientId: before.patientId,
+        after: dto,
+      });
       return dto;
     });
   }

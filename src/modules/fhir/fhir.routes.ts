@@ -54,7 +54,14 @@ export const fhirRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) => {
 
   app.get(
     '/metadata',
-    { schema: { tags: ['fhir'], summary: 'FHIR CapabilityStatement: exactly what this API serves', response: { 200: FhirResource } } },
+    {
+      schema: {
+        tags: ['fhir'],
+        summary: 'FHIR CapabilityStatement: exactly what this API serves (no authentication needed)',
+        security: [],
+        response: { 200: FhirResource },
+      },
+    },
     async () => service.metadata(),
   );
   app.get(

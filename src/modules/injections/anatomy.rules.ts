@@ -56,7 +56,10 @@ export function checkAnatomy(input: AnatomyInput, path = 'body'): AnatomyProblem
   const { region, approach, side, levels } = input;
 
   if (approach === 'caudal' && region !== null && region !== 'lumbar') {
-    problems.push({ path: `${path}.approach`, message: `a caudal injection enters at the sacral hiatus and treats the lumbar spine; this episode is ${region}` });
+    problems.push({
+      path: `${path}.approach`,
+      message: `a caudal injection enters at the sacral hiatus and treats the lumbar spine; this episode is ${region}`,
+    });
   }
   if (!SIDES_FOR[approach].includes(side)) {
     problems.push({ path: `${path}.side`, message: `a ${approach} injection is given ${SIDES_FOR[approach].join(', ')}, not ${side}` });
@@ -91,7 +94,8 @@ export function checkAnatomy(input: AnatomyInput, path = 'body'): AnatomyProblem
       }
       break;
     case 'interlaminar':
-      if (levels.length !== 1) problems.push({ path: `${path}.levels`, message: `an interlaminar injection treats exactly 1 level, not ${levels.length}` });
+      if (levels.length !== 1)
+        problems.push({ path: `${path}.levels`, message: `an interlaminar injection treats exactly 1 level, not ${levels.length}` });
       break;
     case 'transforaminal':
       if (levels.length < 1 || levels.length > 2) {
@@ -99,7 +103,10 @@ export function checkAnatomy(input: AnatomyInput, path = 'body'): AnatomyProblem
       } else if (levels.length === 2 && levelsReadable) {
         const [a, b] = levels.map((l) => INDEX.get(l) ?? 0);
         if (Math.abs((a ?? 0) - (b ?? 0)) !== 1) {
-          problems.push({ path: `${path}.levels`, message: `two levels in one session must be contiguous (such as L4-L5 and L5-S1), not ${levels.join(' and ')}` });
+          problems.push({
+            path: `${path}.levels`,
+            message: `two levels in one session must be contiguous (such as L4-L5 and L5-S1), not ${levels.join(' and ')}`,
+          });
         }
       }
       break;

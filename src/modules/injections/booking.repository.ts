@@ -29,7 +29,11 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
 
 /** Serialises every booking change for one patient across instances: the row lock is the queue. */
 export async function lockPatientRow(client: pg.PoolClient, patientId: string): Promise<boolean> {
-  const { rowCount } = await client.query({ name: 'book-lock', text: 'SELECT id FROM patients WHERE id = $1::uuid FOR UPDATE', values: [patientId] });
+  const { rowCount } = await client.query({
+    name: 'book-lock',
+    text: 'SELECT id FROM patients WHERE id = $1::uuid FOR UPDATE',
+    values: [patientId],
+  });
   return rowCount === 1;
 }
 
@@ -48,11 +52,19 @@ export const toInjectionRow = (r: InjectionTextRow): InjectionRow => ({
 
 /** Locks the injection's patient, then reads the injection; null when there is no such injection. */
 export async function lockInjection(client: pg.PoolClient, id: string): Promise<InjectionRow | null> {
-  const owner = await client.query<{ patientId: string }>({ name: 'inj-owner', text: 'SELECT "patientId" FROM injections WHERE id = $1::uuid', values: [id] });
+  const owner = await client.query<{ patientId: string }>({
+    name: 'inj-owner',
+    text: 'SELECT "patientId" FROM injections WHERE id = $1::uuid',
+    values: [id],
+  });
   const patientId = owner.rows[0]?.patientId;
   if (patientId === undefined) return null;
   await lockPatientRow(client, patientId);
-  const { rows } = await client.query<InjectionTextRow>({ name: 'inj-locked', text: `SELECT ${INJECTION_COLUMNS} FROM injections i WHERE i.id = $1::uuid`, values: [id] });
+  const { rows } = await client.query<InjectionTextRow>({
+    name: 'inj-locked',
+    text: `SELECT ${INJECTION_COLUMNS} FROM injections i WHERE i.id = $1::uuid`,
+    values: [id],
+  });
   return rows[0] ? toInjectionRow(rows[0]) : null;
 }
 
@@ -66,7 +78,13 @@ export interface InjectionChange {
   performedAt?: Date;
   performedBy?: { id: string; name: string };
   cancelReason?: string;
-  outcome?: { painBefore: number; painAfter: number; percentImprovement: number | null; assessedOn: string; reliefLastedDays: number | null };
+  outcome?: {
+    painBefore: number;
+    painAfter: number;
+    percentImprovement: number | null;
+    assessedOn: string;
+    reliefLastedDays: number | null;
+  };
 }
 
 /** Applies a change to one injection and returns the row as it now is. Each column is set only when

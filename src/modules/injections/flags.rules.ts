@@ -170,7 +170,9 @@ function ineligibleBookings(episode: EpisodeFacts, injections: readonly FlagInje
   if (found.length === 0) return null;
   const ids = [...new Set(found.map((f) => f.injectionId))];
   const dates = [...new Set(found.map((f) => f.localDate))].join(', ');
-  const why = [...new Set(found.map((f) => (f.code === 'R4_RED_FLAG' ? 'an uncleared red flag' : 'the conservative-care exemption was withdrawn')))].join(' and ');
+  const why = [
+    ...new Set(found.map((f) => (f.code === 'R4_RED_FLAG' ? 'an uncleared red flag' : 'the conservative-care exemption was withdrawn'))),
+  ].join(' and ');
   return {
     flag: 'BOOKED_NOW_INELIGIBLE',
     message: `Booked injection${ids.length === 1 ? '' : 's'} on ${dates} would no longer pass the rules (${why}): move, cancel or review ${ids.length === 1 ? 'it' : 'them'}.`,

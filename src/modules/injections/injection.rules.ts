@@ -136,7 +136,9 @@ export function r1EarliestDate(e: Pick<EpisodeFacts, 'severity' | 'neurologicalS
 }
 
 /** The end of the six-week trial, or null when the episode is exempt from it. */
-export function conservativeTrialEndsOn(e: Pick<EpisodeFacts, 'severity' | 'neurologicalSigns' | 'conservativeCareStartedOn'>): IsoDate | null {
+export function conservativeTrialEndsOn(
+  e: Pick<EpisodeFacts, 'severity' | 'neurologicalSigns' | 'conservativeCareStartedOn'>,
+): IsoDate | null {
   return hasR1Exemption(e) ? null : addDays(e.conservativeCareStartedOn, RULE_PARAMETERS.conservativeTrialDays);
 }
 
@@ -264,7 +266,7 @@ export function checkR5(e: EpisodeFacts, injections: readonly InjectionFacts[], 
   if (n <= allowed) return null;
   const why =
     e.allowInjections === null
-      ? 'additional injections need a clinician\'s recorded consultation'
+      ? "additional injections need a clinician's recorded consultation"
       : `the latest consultation allows ${e.allowInjections} in this episode; a further consultation is needed`;
   return {
     rule: 'R5_CONSULTATION',
@@ -334,8 +336,15 @@ export function bookedNowIneligible(e: EpisodeFacts, injections: readonly Inject
     .flatMap((i): IneligibleBooking[] => {
       const out: IneligibleBooking[] = [];
       const r1 = checkR1(e, i.localDate);
-      if (r1) out.push({ code: 'R1_EXEMPTION_WITHDRAWN', injectionId: i.id, localDate: i.localDate, message: `Booked for ${i.localDate}: ${r1.message}` });
-      if (r4) out.push({ code: 'R4_RED_FLAG', injectionId: i.id, localDate: i.localDate, message: `Booked for ${i.localDate}: ${r4.message}` });
+      if (r1)
+        out.push({
+          code: 'R1_EXEMPTION_WITHDRAWN',
+          injectionId: i.id,
+          localDate: i.localDate,
+          message: `Booked for ${i.localDate}: ${r1.message}`,
+        });
+      if (r4)
+        out.push({ code: 'R4_RED_FLAG', injectionId: i.id, localDate: i.localDate, message: `Booked for ${i.localDate}: ${r4.message}` });
       return out;
     });
 }

@@ -47,7 +47,7 @@ export const injectionsRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) =
         summary: 'Book an injection (R1–R5 enforced; 422 names the rule and the earliest eligible date)',
         body: BookInjectionBody,
         description:
-          'Anatomy that cannot be performed (levels outside the episode\'s region, a side the approach does not allow, …) is 400 `INJECTION.ANATOMY` with `errors[]`; a rule violation (R1–R5) is 422 with `violations[]`.',
+          "Anatomy that cannot be performed (levels outside the episode's region, a side the approach does not allow, …) is 400 `INJECTION.ANATOMY` with `errors[]`; a rule violation (R1–R5) is 422 with `violations[]`.",
         response: { 201: InjectionDto, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },

@@ -45,7 +45,7 @@ export const RescheduleBody = z.strictObject({
 });
 export const CancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 export const CompleteBody = z.strictObject({
-  performedAt: Instant.describe('when it was given (not in the future); its clinic date becomes the injection\'s localDate'),
+  performedAt: Instant.describe("when it was given (not in the future); its clinic date becomes the injection's localDate"),
 });
 const Pain = z.number().int('must be a whole number').min(0).max(10);
 export const OutcomeBody = z
@@ -60,7 +60,13 @@ export const OutcomeBody = z
       .optional()
       .describe('derived from the pain scores when omitted (null when painBefore is 0)'),
     assessedOn: IsoDate,
-    reliefLastedDays: z.number().int('must be a whole number').min(0).max(3650).optional().describe('how many days relief of at least 50% lasted, when known'),
+    reliefLastedDays: z
+      .number()
+      .int('must be a whole number')
+      .min(0)
+      .max(3650)
+      .optional()
+      .describe('how many days relief of at least 50% lasted, when known'),
   })
   .meta({ example: { painBefore: 8, painAfter: 3, percentImprovement: 60, assessedOn: '2027-03-01', reliefLastedDays: 42 } });
 

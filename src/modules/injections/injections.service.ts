@@ -20,7 +20,14 @@ import {
   type Transition,
   type Violation,
 } from './injection.rules.ts';
-import { inTransaction, insertBooking, lockInjection, lockPatientRow, updateInjection, type InjectionChange } from './booking.repository.ts';
+import {
+  inTransaction,
+  insertBooking,
+  lockInjection,
+  lockPatientRow,
+  updateInjection,
+  type InjectionChange,
+} from './booking.repository.ts';
 import { loadRuleFacts, type RuleFacts } from './rule-facts.repository.ts';
 import { toInjectionDto, type InjectionDtoT, type InjectionRow } from './injections.repository.ts';
 
@@ -117,7 +124,8 @@ export class InjectionsService {
           : [
               {
                 rule: 'R2_INJECTION_INTERVAL',
-                message: 'Another injection for this patient was booked within 14 days at the same moment; injections must be at least 14 days apart.',
+                message:
+                  'Another injection for this patient was booked within 14 days at the same moment; injections must be at least 14 days apart.',
                 earliestEligibleDate: null,
                 until: null,
               },
@@ -156,7 +164,14 @@ export class InjectionsService {
     if (shape.length) throw anatomyError(shape);
     const localDate = localDateOf(body.scheduledAt, this.zone);
     const target = { patientId: body.patientId, episodeId: body.episodeId, localDate };
-    const attempted = { scheduledAt: body.scheduledAt, localDate, episodeId: body.episodeId, levels, approach: body.approach, side: body.side };
+    const attempted = {
+      scheduledAt: body.scheduledAt,
+      localDate,
+      episodeId: body.episodeId,
+      levels,
+      approach: body.approach,
+      side: body.side,
+    };
     const refusal = { action: 'injection.book.refused', entityId: null, patientId: body.patientId, attempted };
     return this.auditRefusal(ctx, refusal, () =>
       this.onExclusion(target, () =>
@@ -280,7 +295,12 @@ export class InjectionsService {
     const owner = await this.owner(id);
     if (!owner) throw new AppError('INJECTION.NOT_FOUND', 'Injection not found');
     const target = { ...owner, localDate: performedOn, excludeId: id };
-    const refusal = { action: 'injection.complete.refused', entityId: id, patientId: owner.patientId, attempted: { performedAt, localDate: performedOn } };
+    const refusal = {
+      action: 'injection.complete.refused',
+      entityId: id,
+      patientId: owner.patientId,
+      attempted: { performedAt, localDate: performedOn },
+    };
     return this.auditRefusal(ctx, refusal, () =>
       this.onExclusion(target, () =>
         this.change(ctx, id, 'complete', async (client, before) => {

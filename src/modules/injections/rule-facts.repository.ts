@@ -86,7 +86,10 @@ function ruleFactsFromRows(rows: readonly RuleFactsRow[]): RuleFacts {
             status: r.status,
             approach: r.approach,
             levels: r.levels,
-            outcome: r.assessedOn === null ? null : { percentImprovement: r.percentImprovement, assessedOn: r.assessedOn, reliefLastedDays: r.reliefLastedDays },
+            outcome:
+              r.assessedOn === null
+                ? null
+                : { percentImprovement: r.percentImprovement, assessedOn: r.assessedOn, reliefLastedDays: r.reliefLastedDays },
           },
         ],
   );
@@ -119,7 +122,11 @@ export const ELIGIBILITY_SQL = `WITH p AS (SELECT id FROM patients WHERE id = $1
 /** The open episode and every injection of the patient, auditing the read in the same statement;
  * null when there is no such patient. */
 export async function loadEligibilityFacts(q: Queryable, ctx: RequestContext, patientId: string): Promise<RuleFacts | null> {
-  const { rows } = await q.query<RuleFactsRow>({ name: 'eligibility-facts', text: ELIGIBILITY_SQL, values: [patientId, ...auditActorValues(ctx)] });
+  const { rows } = await q.query<RuleFactsRow>({
+    name: 'eligibility-facts',
+    text: ELIGIBILITY_SQL,
+    values: [patientId, ...auditActorValues(ctx)],
+  });
   // No row at all: no such patient (a patient without episode or injections still yields one row).
   return rows.length === 0 ? null : ruleFactsFromRows(rows);
 }

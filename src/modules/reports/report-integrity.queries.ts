@@ -104,7 +104,14 @@ export async function scheduledNowIneligible(q: Queryable, limit: number) {
     [RULE_PARAMETERS.conservativeTrialDays, limit],
   );
   return withTotal(
-    rows as { injectionId: string; mrn: string; episodeId: string; localDate: string; problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN'; total: number }[],
+    rows as {
+      injectionId: string;
+      mrn: string;
+      episodeId: string;
+      localDate: string;
+      problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN';
+      total: number;
+    }[],
   );
 }
 

@@ -120,7 +120,13 @@ export const FlagItem = z.object({
   detail: z.string(),
 });
 
-export const INTEGRITY_CHECKS = ['r2IntervalPairs', 'r1WithoutExemption', 'scheduledNowIneligible', 'closedEpisodeInjections', 'auditGaps'] as const;
+export const INTEGRITY_CHECKS = [
+  'r2IntervalPairs',
+  'r1WithoutExemption',
+  'scheduledNowIneligible',
+  'closedEpisodeInjections',
+  'auditGaps',
+] as const;
 export type IntegrityCheckName = (typeof INTEGRITY_CHECKS)[number];
 
 export const IntegrityCheck = z.object({

@@ -17,7 +17,13 @@ import {
   OUTCOME_DUE_DAYS,
 } from './report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from './report-flags.queries.ts';
-import { auditGaps, closedEpisodeInjections, r1WithoutExemption, r2IntervalPairs, scheduledNowIneligible } from './report-integrity.queries.ts';
+import {
+  auditGaps,
+  closedEpisodeInjections,
+  r1WithoutExemption,
+  r2IntervalPairs,
+  scheduledNowIneligible,
+} from './report-integrity.queries.ts';
 import { INTEGRITY_CHECKS, REPORT_FLAGS, type DailyReportT, type IntegrityCheckName } from './report.schemas.ts';
 
 /** Integrity checks list at most this many items each (with the full count), so a badly broken
@@ -27,7 +33,8 @@ export const INTEGRITY_ITEM_LIMIT = 10_000;
 const CHECK_DESCRIPTIONS: Record<IntegrityCheckName, string> = {
   r2IntervalPairs: `Pairs of scheduled/completed injections of one patient under ${RULE_PARAMETERS.minIntervalDays} days apart`,
   r1WithoutExemption: `Injections before day ${RULE_PARAMETERS.conservativeTrialDays} of conservative care whose episode had no exemption when they were booked, or dated before conservative care began`,
-  scheduledNowIneligible: 'Scheduled injections the episode as it is now would refuse: its R1 exemption was withdrawn or a red flag was added without a clearance',
+  scheduledNowIneligible:
+    'Scheduled injections the episode as it is now would refuse: its R1 exemption was withdrawn or a red flag was added without a clearance',
   closedEpisodeInjections: 'Injections still scheduled on a closed episode, or completed on a date after the episode was closed',
   auditGaps: 'Patients, episodes and injections whose state lacks the audit event that must record it',
 };
