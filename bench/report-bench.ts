@@ -64,10 +64,10 @@ const LOAD_SQL = [
           s + time '15:00', s + time '15:00'
      FROM generate_series(1, 100000) g, generate_series(1, 2) k,
           LATERAL (SELECT date '2019-01-01' + (g % 1800) + CASE WHEN k = 2 THEN 700 ELSE 0 END AS s) x`,
-  `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status, "performedAt", "cancelReason",
+  `INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status, "performedAt", "cancelReason",
                            "painBefore", "painAfter", "percentImprovement", "assessedOn", "bookedById", "bookedByName", "performedById", "performedByName", "createdAt", "updatedAt")
    SELECT md5('i' || g || '-' || k || '-' || j)::uuid, md5('p' || g)::uuid, md5('e' || g || '-' || k)::uuid,
-          d + time '14:00' + (j % 8) * interval '1 hour', d, 'L4-L5', 'transforaminal', 'left', st::"InjectionStatus",
+          d + time '14:00' + (j % 8) * interval '1 hour', d, '{L4-L5}', 'transforaminal', 'left', st::"InjectionStatus",
           CASE WHEN st = 'completed' THEN d + time '14:20' END,
           CASE WHEN st = 'cancelled' THEN 'patient request' END,
           CASE WHEN oc THEN 8 END, CASE WHEN oc THEN 8 - (h2 % 9) END, CASE WHEN oc THEN (h2 % 9) * 100 / 8 END, CASE WHEN oc THEN d + 14 END,

@@ -147,7 +147,7 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
           region = (CASE WHEN rg < 0.75 THEN 'lumbar' WHEN rg < 0.95 THEN 'cervical' ELSE 'thoracic' END)::"Region";
         UPDATE seed_e SET started = CASE
           WHEN first_d IS NULL THEN ${today} - floor(rt * 120)::int
-          WHEN severity = 'severe' OR cardinality(signs) > 0 THEN first_d - 7 - floor(rt * 60)::int
+          WHEN severity = 'severe' OR cardinality(array_remove(signs, 'bowel_bladder')) > 0 THEN first_d - 7 - floor(rt * 60)::int
           ELSE first_d - 42 - floor(rt * 60)::int END;
         CREATE INDEX ON seed_e (seq, ep)`,
     },
@@ -175,20 +175,20 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
     {
       label: 'episodes',
       sql: `WITH ins AS (
-        INSERT INTO episodes (id, "patientId", region, diagnosis, "conservativeCareStartedOn", therapies, severity, "neurologicalSigns",
+        INSERT INTO episodes (id, "patientId", region, diagnosis, "conservativeCareStartedOn", therapies, severity, "neurologicalSigns", "clearedRedFlags",
                               status, "closedReason", "closedAt", "exemptionRecordedAt", "exemptionRecordedById", "exemptionRecordedByName", "createdAt", "updatedAt")
         SELECT e.id, e.patient_id, e.region,
                CASE e.region WHEN 'lumbar' THEN 'L5 radiculopathy' WHEN 'cervical' THEN 'C6 radiculopathy' ELSE 'Thoracic radicular pain' END,
                e.started,
                (CASE WHEN e.rt < 0.5 THEN ARRAY['medication','physical_therapy'] WHEN e.rt < 0.8 THEN ARRAY['physical_therapy','exercise_education']
                      ELSE ARRAY['medication','activity_modification'] END)::"Therapy"[],
-               e.severity, e.signs,
+               e.severity, e.signs, array(SELECT unnest(e.signs) INTERSECT SELECT 'bowel_bladder'::"NeurologicalSign"),
                (CASE WHEN e.open THEN 'open' ELSE 'closed' END)::"EpisodeStatus",
                CASE WHEN NOT e.open THEN CASE WHEN e.rs < 0.5 THEN 'Symptoms resolved' ELSE 'Care plan completed' END END,
                CASE WHEN NOT e.open THEN least(now(), (coalesce(e.last_d, e.started) + 1 + time '17:00') AT TIME ZONE ${zone}) END,
-               CASE WHEN e.severity = 'severe' OR cardinality(e.signs) > 0 THEN least(now(), (e.started + 1 + time '10:00') AT TIME ZONE ${zone}) END,
-               CASE WHEN e.severity = 'severe' OR cardinality(e.signs) > 0 THEN (SELECT id FROM api_keys WHERE name = 'seed-clinician') END,
-               CASE WHEN e.severity = 'severe' OR cardinality(e.signs) > 0 THEN 'seed-clinician' END,
+               CASE WHEN e.severity = 'severe' OR cardinality(array_remove(e.signs, 'bowel_bladder')) > 0 THEN least(now(), (e.started + 1 + time '10:00') AT TIME ZONE ${zone}) END,
+               CASE WHEN e.severity = 'severe' OR cardinality(array_remove(e.signs, 'bowel_bladder')) > 0 THEN (SELECT id FROM api_keys WHERE name = 'seed-clinician') END,
+               CASE WHEN e.severity = 'severe' OR cardinality(array_remove(e.signs, 'bowel_bladder')) > 0 THEN 'seed-clinician' END,
                least(now(), (e.started + 1 + time '10:00') AT TIME ZONE ${zone}),
                least(now(), (coalesce(e.last_d, e.started) + 1 + time '17:00') AT TIME ZONE ${zone})
           FROM seed_e e
@@ -215,13 +215,13 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
                floor(r2 * 1000)::int % 101 AS imp
           FROM src),
       ins AS (
-        INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", level, approach, side, status, "performedAt",
+        INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status, "performedAt",
                                 "cancelReason", "painBefore", "painAfter", "percentImprovement", "assessedOn",
                                 "bookedById", "bookedByName", "performedById", "performedByName", "createdAt", "updatedAt")
         SELECT gen_random_uuid(), patient_id, episode_id, at, d,
-               CASE region WHEN 'cervical' THEN (ARRAY['C5-C6','C6-C7','C7-T1'])[1 + k % 3]
-                           WHEN 'thoracic' THEN (ARRAY['T10-T11','T11-T12'])[1 + k % 2]
-                           ELSE CASE WHEN r3 < 0.1 THEN 'sacral-hiatus' ELSE (ARRAY['L4-L5','L5-S1','L3-L4'])[1 + k % 3] END END,
+               CASE region WHEN 'cervical' THEN ARRAY[(ARRAY['C5-C6','C6-C7','C7-T1'])[1 + k % 3]]
+                           WHEN 'thoracic' THEN ARRAY[(ARRAY['T10-T11','T11-T12'])[1 + k % 2]]
+                           ELSE CASE WHEN r3 < 0.1 THEN ARRAY[]::text[] ELSE ARRAY[(ARRAY['L4-L5','L5-S1','L3-L4'])[1 + k % 3]] END END::varchar(10)[],
                (CASE WHEN region = 'lumbar' AND r3 < 0.1 THEN 'caudal' WHEN r3 < 0.6 THEN 'transforaminal' ELSE 'interlaminar' END)::"Approach",
                (CASE WHEN region = 'lumbar' AND r3 < 0.1 THEN 'midline' WHEN r3 < 0.3 THEN 'left' WHEN r3 < 0.55 THEN 'right' WHEN r3 < 0.6 THEN 'bilateral' ELSE 'midline' END)::"Side",
                status::"InjectionStatus",
@@ -236,14 +236,28 @@ export function seedStatements(p: SeedParams): { label: string; sql: string }[] 
                least(now(), greatest(ep_created + interval '1 hour', at - (1 + floor(r2 * 40)::int) * interval '1 day')),
                least(now(), greatest(ep_created + interval '1 hour', CASE WHEN status = 'scheduled' THEN at - (1 + floor(r2 * 40)::int) * interval '1 day' ELSE at + interval '1 hour' END))
           FROM shaped
-        RETURNING id, "patientId", "createdAt", "localDate", "scheduledAt", level)
+        RETURNING id, "patientId", "createdAt", "localDate", "scheduledAt", levels)
         ${
           p.audit
             ? `INSERT INTO audit_events (at, "actorId", "actorName", "actorRole", action, "entityType", "entityId", "patientId", "requestId", after)
           SELECT "createdAt", (SELECT id FROM api_keys WHERE name = 'seed-front-desk'), 'seed-front-desk', 'front_desk', 'injection.book', 'injection', id::text, "patientId", 'seed',
-                 jsonb_build_object('id', id, 'localDate', "localDate", 'scheduledAt', "scheduledAt", 'level', level, 'status', 'scheduled') FROM ins`
+                 jsonb_build_object('id', id, 'localDate', "localDate", 'scheduledAt', "scheduledAt", 'levels', levels, 'status', 'scheduled') FROM ins`
             : 'SELECT count(*) FROM ins'
         }`,
+    },
+    {
+      // R4 and R5 as the clinic recorded them: a clearance for every red flag booked past, and a
+      // consultation for every episode holding more than two counted injections.
+      label: 'clearances and consultations',
+      sql: `INSERT INTO red_flag_clearances (id, "episodeId", "patientId", "redFlags", reason, "recordedAt", "recordedById", "recordedByName")
+        SELECT gen_random_uuid(), e.id, e."patientId", e."clearedRedFlags", 'Seen by spine surgery; no cauda equina syndrome',
+               e."createdAt" + interval '1 hour', (SELECT id FROM api_keys WHERE name = 'seed-clinician'), 'seed-clinician'
+          FROM episodes e WHERE cardinality(e."clearedRedFlags") > 0;
+        INSERT INTO consultations (id, "episodeId", "patientId", "allowInjections", note, "recordedAt", "recordedById", "recordedByName")
+        SELECT gen_random_uuid(), i."episodeId", min(i."patientId"::text)::uuid, least(12, greatest(3, count(*)))::smallint, 'Further injections agreed',
+               min(i."createdAt"), (SELECT id FROM api_keys WHERE name = 'seed-clinician'), 'seed-clinician'
+          FROM injections i WHERE i.status IN ('scheduled', 'completed')
+         GROUP BY i."episodeId" HAVING count(*) > 2`,
     },
   ];
 }

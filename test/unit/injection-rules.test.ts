@@ -189,14 +189,11 @@ describe('R1 conservative trial', () => {
     expect(checkR1(severe, '2027-01-04')).toBeNull();
   });
 
-  it.each<NeurologicalSign>(['numbness', 'tingling', 'weakness', 'reflex_loss'])(
-    'is waived when the episode records %s',
-    (sign) => {
-      const withSign = episode({ severity: 'mild', neurologicalSigns: [sign] });
-      expect(hasR1Exemption(withSign)).toBe(true);
-      expect(checkR1(withSign, '2027-01-05')).toBeNull();
-    },
-  );
+  it.each<NeurologicalSign>(['numbness', 'tingling', 'weakness', 'reflex_loss'])('is waived when the episode records %s', (sign) => {
+    const withSign = episode({ severity: 'mild', neurologicalSigns: [sign] });
+    expect(hasR1Exemption(withSign)).toBe(true);
+    expect(checkR1(withSign, '2027-01-05')).toBeNull();
+  });
 
   it.each(['mild', 'moderate'] as const)('applies to a %s episode without neurological signs', (severity) => {
     const plain = episode({ severity, neurologicalSigns: [] });
@@ -380,7 +377,11 @@ describe('evaluateBooking', () => {
 
   it('applies the same rules to dates in the past', () => {
     const vs = evaluateBooking(
-      booking({ episode: exempt({ conservativeCareStartedOn: '2019-10-01' }), localDate: '2020-01-10', injections: [inj('2020-01-01', 'completed')] }),
+      booking({
+        episode: exempt({ conservativeCareStartedOn: '2019-10-01' }),
+        localDate: '2020-01-10',
+        injections: [inj('2020-01-01', 'completed')],
+      }),
     );
     expect(vs.map((v) => v.rule)).toEqual(['R2_INJECTION_INTERVAL']);
     expect(vs[0]?.earliestEligibleDate).toBe('2020-01-15');

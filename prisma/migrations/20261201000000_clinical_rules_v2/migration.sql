@@ -30,9 +30,10 @@ CREATE TABLE "red_flag_clearances" (
     "recordedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "recordedById" UUID,
     "recordedByName" VARCHAR(100) NOT NULL,
+    "seq" BIGSERIAL NOT NULL,
     CONSTRAINT "red_flag_clearances_pkey" PRIMARY KEY ("id")
 );
-CREATE INDEX "red_flag_clearances_episodeId_recordedAt_idx" ON "red_flag_clearances"("episodeId", "recordedAt");
+CREATE INDEX "red_flag_clearances_episodeId_seq_idx" ON "red_flag_clearances"("episodeId", "seq");
 ALTER TABLE "red_flag_clearances" ADD CONSTRAINT "red_flag_clearances_episodeId_fkey" FOREIGN KEY ("episodeId") REFERENCES "episodes"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "red_flag_clearances" ADD CONSTRAINT "red_flag_clearances_patientId_fkey" FOREIGN KEY ("patientId") REFERENCES "patients"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
@@ -46,9 +47,11 @@ CREATE TABLE "consultations" (
     "recordedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "recordedById" UUID,
     "recordedByName" VARCHAR(100) NOT NULL,
+    -- Order of recording (the latest consultation decides R5), independent of clock resolution.
+    "seq" BIGSERIAL NOT NULL,
     CONSTRAINT "consultations_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "consultations_allow_range" CHECK ("allowInjections" BETWEEN 3 AND 12)
 );
-CREATE INDEX "consultations_episodeId_recordedAt_idx" ON "consultations"("episodeId", "recordedAt");
+CREATE INDEX "consultations_episodeId_seq_idx" ON "consultations"("episodeId", "seq");
 ALTER TABLE "consultations" ADD CONSTRAINT "consultations_episodeId_fkey" FOREIGN KEY ("episodeId") REFERENCES "episodes"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "consultations" ADD CONSTRAINT "consultations_patientId_fkey" FOREIGN KEY ("patientId") REFERENCES "patients"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -26,8 +26,8 @@ export const episodeSelect = {
   closedAt: true,
   createdAt: true,
   updatedAt: true,
-  consultations: { select: { ...recordSelect, allowInjections: true, note: true }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] },
-  redFlagClearances: { select: { ...recordSelect, redFlags: true, reason: true }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] },
+  consultations: { select: { ...recordSelect, allowInjections: true, note: true }, orderBy: { seq: 'asc' } },
+  redFlagClearances: { select: { ...recordSelect, redFlags: true, reason: true }, orderBy: { seq: 'asc' } },
 } as const satisfies Prisma.EpisodeSelect;
 
 export type EpisodeRow = Prisma.EpisodeGetPayload<{ select: typeof episodeSelect }>;

@@ -159,9 +159,6 @@ export class InjectionsService {
 
   async book(ctx: RequestContext, body: BookRequest): Promise<InjectionDtoT> {
     const levels = normaliseLevels(requestedLevels(body) ?? []);
-    // What can be judged without the episode first: a 400 for impossible anatomy precedes the rules.
-    const shape = checkAnatomy({ region: null, levels, approach: body.approach, side: body.side });
-    if (shape.length) throw anatomyError(shape);
     const localDate = localDateOf(body.scheduledAt, this.zone);
     const target = { patientId: body.patientId, episodeId: body.episodeId, localDate };
     const attempted = {
@@ -191,10 +188,10 @@ export class InjectionsService {
     );
   }
 
-  /** The anatomy against the episode's region, when the episode is the patient's (else R3 answers). */
+  /** A 400 for anatomy no clinician could perform precedes the rules. Judged against the episode's
+   * region when the episode is the patient's; otherwise only what does not depend on it (R3 answers). */
   private assertAnatomy(facts: RuleFacts, a: { levels: string[]; approach: Approach; side: Side }, patientId: string) {
     const region: Region | null = facts.episode?.patientId === patientId ? facts.episode.region : null;
-    if (region === null) return;
     const problems = checkAnatomy({ region, ...a });
     if (problems.length) throw anatomyError(problems);
   }
@@ -254,11 +251,7 @@ export class InjectionsService {
             approach: body.approach ?? before.approach,
             side: body.side ?? before.side,
           };
-          if (anatomyChanged) {
-            const shape = checkAnatomy({ region: null, ...anatomy });
-            if (shape.length) throw anatomyError(shape);
-            this.assertAnatomy(facts, anatomy, before.patientId);
-          }
+          if (anatomyChanged) this.assertAnatomy(facts, anatomy, before.patientId);
           const violations = this.judge({ ...target, patientId: before.patientId, episodeId: before.episodeId }, facts);
           if (violations.length) throw violationError(violations);
           return { scheduledAt: new Date(body.scheduledAt), localDate, ...(anatomyChanged ? anatomy : {}) };

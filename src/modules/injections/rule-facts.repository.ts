@@ -19,7 +19,7 @@ const RULE_FACTS_COLUMNS = `e.id AS "episodeId", e."patientId" AS "episodePatien
        i.status, i.approach, i.levels::text[] AS levels, i."percentImprovement", to_char(i."assessedOn", 'YYYY-MM-DD') AS "assessedOn", i."reliefLastedDays"`;
 
 /** The latest consultation of episode `e`, at most one row. */
-const LATEST_CONSULTATION = `LEFT JOIN LATERAL (SELECT "allowInjections" FROM consultations WHERE "episodeId" = e.id ORDER BY "recordedAt" DESC, id DESC LIMIT 1) c ON true`;
+const LATEST_CONSULTATION = `LEFT JOIN LATERAL (SELECT "allowInjections" FROM consultations WHERE "episodeId" = e.id ORDER BY seq DESC LIMIT 1) c ON true`;
 
 interface RuleFactsRow {
   episodeId: string | null;

@@ -23,10 +23,10 @@ export const PATIENT_DETAIL_SQL = `WITH p AS (SELECT * FROM patients WHERE id = 
     FROM p LEFT JOIN episodes e ON e."patientId" = p.id AND e.status = 'open'
            LEFT JOIN LATERAL (SELECT
              (SELECT coalesce(json_agg(json_build_object('id', c.id, 'allowInjections', c."allowInjections", 'note', c.note, 'recordedAt', c."recordedAt",
-                                                         'recordedById', c."recordedById", 'recordedByName', c."recordedByName") ORDER BY c."recordedAt", c.id), '[]')
+                                                         'recordedById', c."recordedById", 'recordedByName', c."recordedByName") ORDER BY c.seq), '[]')
                 FROM consultations c WHERE c."episodeId" = e.id) AS consultations,
              (SELECT coalesce(json_agg(json_build_object('id', r.id, 'redFlags', r."redFlags", 'reason', r.reason, 'recordedAt', r."recordedAt",
-                                                         'recordedById', r."recordedById", 'recordedByName', r."recordedByName") ORDER BY r."recordedAt", r.id), '[]')
+                                                         'recordedById', r."recordedById", 'recordedByName', r."recordedByName") ORDER BY r.seq), '[]')
                 FROM red_flag_clearances r WHERE r."episodeId" = e.id) AS clearances) ec ON e.id IS NOT NULL
            LEFT JOIN injections i ON i."patientId" = p.id
            LEFT JOIN episodes ie ON ie.id = i."episodeId"

@@ -137,7 +137,8 @@ describe('GET /v1/reports/daily on the spring-forward day 2027-03-14', () => {
       ['auditGaps', true, 0],
     ]);
     expect(r.integrity.checks.every((c: any) => c.description.length > 20)).toBe(true);
-    for (const k of ['r2IntervalPairs', 'r1WithoutExemption', 'scheduledNowIneligible', 'closedEpisodeInjections', 'auditGaps']) expect(r.integrity[k]).toEqual([]);
+    for (const k of ['r2IntervalPairs', 'r1WithoutExemption', 'scheduledNowIneligible', 'closedEpisodeInjections', 'auditGaps'])
+      expect(r.integrity[k]).toEqual([]);
     expect(r.totals.integrityIssues).toBe(0);
   });
 

@@ -148,7 +148,8 @@ describe('clinical flags in the report', () => {
         today,
       });
       // Advice for the next visit, and bookings the integrity section names, are not report flags.
-      for (const f of flags) if (f.flag !== 'SECOND_INJECTION_SUGGESTED' && f.flag !== 'BOOKED_NOW_INELIGIBLE') expected.push(`${p.mrn} ${f.flag}`);
+      for (const f of flags)
+        if (f.flag !== 'SECOND_INJECTION_SUGGESTED' && f.flag !== 'BOOKED_NOW_INELIGIBLE') expected.push(`${p.mrn} ${f.flag}`);
       // Where both give the evidence, it is the same evidence.
       for (const row of fromSql.filter((r) => r.mrn === p.mrn && (r.flag === 'ANNUAL_LIMIT' || r.flag === 'SURGICAL_REVIEW'))) {
         expect(flags.find((f) => f.flag === row.flag)?.message, `${p.mrn} ${row.flag}`).toContain(row.detail);

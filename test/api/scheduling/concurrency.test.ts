@@ -70,6 +70,50 @@ describe('simultaneous bookings', () => {
   });
 });
 
+describe('simultaneous completions and bookings, judged by the date given', () => {
+  /** Every pair of one patient's counted injections, by the dates stored (the dates given). */
+  async function closestPair(patientId: string): Promise<number | null> {
+    const { rows } = await sql.query<{ gap: number | null }>(
+      `SELECT min(b."localDate" - a."localDate")::int AS gap FROM injections a JOIN injections b
+         ON b."patientId" = a."patientId" AND b.id <> a.id AND b."localDate" >= a."localDate"
+       WHERE a."patientId" = $1 AND a.status IN ('scheduled', 'completed') AND b.status IN ('scheduled', 'completed')`,
+      [patientId],
+    );
+    return rows[0]?.gap ?? null;
+  }
+
+  it('20 completions on other dates and bookings racing for one patient: never two within 14 days, no 5xx', async () => {
+    t.setNow('2027-12-01T17:00:00Z');
+    try {
+      for (let round = 0; round < 3; round++) {
+        const { patientId, episodeId } = await a.exemptPatient();
+        const booked = [];
+        for (const d of ['2027-02-01', '2027-02-15', '2027-03-01', '2027-03-15', '2027-03-29'])
+          booked.push(await a.booked(patientId, episodeId, d));
+        // Each completion is given a week after its booking, into the next one's 14 days; the bookings
+        // land in the gaps the completions open or close.
+        const completions = booked.map(
+          (b, k) => () => a.complete(b.id, nyMorning(['2027-02-08', '2027-02-22', '2027-03-08', '2027-03-22', '2027-04-05'][k]!)),
+        );
+        const bookings = Array.from(
+          { length: 15 },
+          (_, k) => () => a.book(patientId, episodeId, nyMorning(dayOfMarch(1 + ((k * 7 + round) % 31)))),
+        );
+        const jobs = [...completions, ...bookings].sort(() => Math.random() - 0.5);
+        const results = await Promise.all(jobs.map((job) => job()));
+        expect(results.filter((r) => ![200, 201, 422].includes(r.status)).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+        for (const r of results.filter((x) => x.status === 422)) {
+          expect(['R2_INJECTION_INTERVAL']).toContain(r.body.violations[0].rule);
+        }
+        const gap = await closestPair(patientId);
+        expect(gap === null || gap >= 14, `closest counted pair ${gap} days`).toBe(true);
+      }
+    } finally {
+      t.setNow(undefined);
+    }
+  });
+});
+
 describe('simultaneous episode changes', () => {
   it('two episodes opened at once: one 201, one 409', async () => {
     const p = await a.patient();
@@ -163,5 +207,18 @@ describe('when the database constraint catches the conflict', () => {
     const r = await withHiddenRow(patientId, episodeId, '2027-09-30', () => a.reschedule(inj.id, nyMorning('2027-09-25')));
     expectViolation(r, 'R2_INJECTION_INTERVAL', '2027-10-14');
     expect((await a.history(patientId)).find((i) => i.id === inj.id)?.localDate).toBe('2027-09-01');
+  });
+
+  it('answers a completion on another date the same way and leaves it scheduled on its booked date', async () => {
+    t.setNow('2027-12-01T17:00:00Z');
+    try {
+      const { patientId, episodeId } = await a.exemptPatient();
+      const inj = await a.booked(patientId, episodeId, '2027-10-04');
+      const r = await withHiddenRow(patientId, episodeId, '2027-10-20', () => a.complete(inj.id, nyMorning('2027-10-12')));
+      expectViolation(r, 'R2_INJECTION_INTERVAL', '2027-11-03');
+      expect((await a.history(patientId)).find((i) => i.id === inj.id)).toMatchObject({ status: 'scheduled', localDate: '2027-10-04' });
+    } finally {
+      t.setNow(undefined);
+    }
   });
 });

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { factories, type TestApp } from '../../helpers/app.ts';
 
 export type Res = Awaited<ReturnType<ReturnType<typeof factories>['call']>>;
-export type Rule = 'R1_CONSERVATIVE_TRIAL' | 'R2_INJECTION_INTERVAL' | 'R3_EPISODE';
+export type Rule = 'R1_CONSERVATIVE_TRIAL' | 'R2_INJECTION_INTERVAL' | 'R3_EPISODE' | 'R4_RED_FLAG' | 'R5_CONSULTATION';
 
 /** An instant at 09:00 New York time on a date (EST or EDT chosen by the date itself). */
 export function nyMorning(date: string, time = '09:00'): string {

@@ -61,6 +61,8 @@ export async function seedPatients(base: string, count: number, key: string = AD
         },
         key,
       );
+      // The load books many injections per episode: a consultation allows them (R5), as a clinic records.
+      await mustCreate(base, `/v1/episodes/${String(e.id)}/consultations`, { allowInjections: 12, note: 'Series agreed' }, ADMIN_KEY);
       return { patientId: String(p.id), episodeId: String(e.id) };
     }),
   );

@@ -309,7 +309,9 @@ export interface paths {
     head?: never;
     /**
      * Edit severity, neurological signs, therapies or diagnosis
-     * @description Roles: clinician, admin.
+     * @description Always succeeds for a valid edit. When the edit withdraws the R1 exemption or adds an uncleared red flag, `warnings` names the scheduled injections it leaves ineligible (nothing is cancelled).
+     *
+     *     Roles: clinician, admin.
      */
     patch: {
       parameters: {
@@ -324,7 +326,7 @@ export interface paths {
         content: {
           'application/json': {
             diagnosis?: string;
-            neurologicalSigns?: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+            neurologicalSigns?: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
             /** @enum {string} */
             severity?: 'mild' | 'moderate' | 'severe';
             therapies?: ('medication' | 'physical_therapy' | 'activity_modification' | 'exercise_education')[];
@@ -338,7 +340,49 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['Episode'];
+            'application/json': {
+              /** @description scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5) */
+              allowInjections: number;
+              /** @description red flags a clinician has cleared; a flag added later is not among them */
+              clearedRedFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
+              closedAt: string | null;
+              closedReason: string | null;
+              conservativeCareStartedOn: string;
+              /** @description first date R1 allows (null when exempt) */
+              conservativeTrialEndsOn: string | null;
+              consultations: components['schemas']['Consultation'][];
+              createdAt: string;
+              diagnosis: string;
+              /** Format: uuid */
+              id: string;
+              neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
+              /** Format: uuid */
+              patientId: string;
+              /** @description severe, or at least one neurological sign other than a red flag: the 6-week trial does not apply */
+              r1Exempt: boolean;
+              /** @description R4 blocks booking: a red flag no clearance covers */
+              redFlagBlocked: boolean;
+              redFlagClearances: components['schemas']['RedFlagClearance'][];
+              /** @description red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared */
+              redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
+              /** @enum {string} */
+              region: 'lumbar' | 'cervical' | 'thoracic';
+              /** @enum {string} */
+              severity: 'mild' | 'moderate' | 'severe';
+              /** @enum {string} */
+              status: 'open' | 'closed';
+              therapies: ('medication' | 'physical_therapy' | 'activity_modification' | 'exercise_education')[];
+              updatedAt: string;
+              /** @description scheduled injections the episode as edited would no longer allow; nothing is cancelled */
+              warnings: {
+                /** @enum {string} */
+                code: 'R1_EXEMPTION_WITHDRAWN' | 'R4_RED_FLAG';
+                /** Format: uuid */
+                injectionId: string;
+                localDate: string;
+                message: string;
+              }[];
+            };
           };
         };
         /** @description Default Response */
@@ -430,21 +474,31 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5) */
+              allowInjections: number;
               cancelledInjectionIds: string[];
+              /** @description red flags a clinician has cleared; a flag added later is not among them */
+              clearedRedFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
               closedAt: string | null;
               closedReason: string | null;
               conservativeCareStartedOn: string;
               /** @description first date R1 allows (null when exempt) */
               conservativeTrialEndsOn: string | null;
+              consultations: components['schemas']['Consultation'][];
               createdAt: string;
               diagnosis: string;
               /** Format: uuid */
               id: string;
-              neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+              neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
               /** Format: uuid */
               patientId: string;
-              /** @description severe, or at least one neurological sign: the 6-week trial does not apply */
+              /** @description severe, or at least one neurological sign other than a red flag: the 6-week trial does not apply */
               r1Exempt: boolean;
+              /** @description R4 blocks booking: a red flag no clearance covers */
+              redFlagBlocked: boolean;
+              redFlagClearances: components['schemas']['RedFlagClearance'][];
+              /** @description red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared */
+              redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
               /** @enum {string} */
               region: 'lumbar' | 'cervical' | 'thoracic';
               /** @enum {string} */
@@ -454,6 +508,198 @@ export interface paths {
               therapies: ('medication' | 'physical_therapy' | 'activity_modification' | 'exercise_education')[];
               updatedAt: string;
             };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/episodes/{id}/consultations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record a consultation allowing the episode up to allowInjections scheduled/completed injections (R5)
+     * @description Roles: clinician, admin.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the total of scheduled/completed injections the episode may hold */
+            allowInjections: number;
+            note: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Consultation'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/episodes/{id}/red-flag-clearance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Clear the red flags recorded now (lifts R4 for them; a red flag added later blocks again)
+     * @description Roles: clinician, admin.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description IETF httpapi idempotency-key draft. The same key and body within 24 h replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422; while the first is still running, 409. Scoped to the API key. */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedFlagClearance'];
           };
         };
         /** @description Default Response */
@@ -519,8 +765,10 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Book an injection (R1–R3 enforced; 422 names the rule and the earliest eligible date)
-     * @description Roles: front_desk, clinician, admin.
+     * Book an injection (R1–R5 enforced; 422 names the rule and the earliest eligible date)
+     * @description Anatomy that cannot be performed (levels outside the episode's region, a side the approach does not allow, …) is 400 `INJECTION.ANATOMY` with `errors[]`; a rule violation (R1–R5) is 422 with `violations[]`.
+     *
+     *     Roles: front_desk, clinician, admin.
      */
     post: {
       parameters: {
@@ -539,8 +787,13 @@ export interface paths {
             approach: 'transforaminal' | 'interlaminar' | 'caudal';
             /** Format: uuid */
             episodeId: string;
-            /** @example L4-L5 */
-            level: string;
+            /**
+             * @description one level, for older clients; send `levels` or `level`, not both
+             * @example L4-L5
+             */
+            level?: string;
+            /** @description interspaces, head to tail: 1–2 contiguous transforaminal, 1 interlaminar, none caudal */
+            levels?: string[];
             /** Format: uuid */
             patientId: string;
             /**
@@ -739,7 +992,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Record the injection as performed
+     * Record the injection as performed; on another clinic date than booked it moves there, R1–R5 judged on that date
      * @description Roles: clinician, admin.
      */
     post: {
@@ -759,6 +1012,7 @@ export interface paths {
           'application/json': {
             /**
              * Format: date-time
+             * @description when it was given (not in the future); its clinic date becomes the injection's localDate
              * @example 2027-02-15T09:00:00-05:00
              */
             performedAt: string;
@@ -967,8 +1221,10 @@ export interface paths {
             assessedOn: string;
             painAfter: number;
             painBefore: number;
-            /** @description derived from the pain scores when omitted */
+            /** @description derived from the pain scores when omitted (null when painBefore is 0) */
             percentImprovement?: number;
+            /** @description how many days relief of at least 50% lasted, when known */
+            reliefLastedDays?: number;
           };
         };
       };
@@ -1055,7 +1311,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Move a scheduled injection (R1–R3 re-checked, excluding itself)
+     * Move a scheduled injection (R1–R5 re-checked, excluding itself)
      * @description Roles: front_desk, clinician, admin.
      */
     post: {
@@ -1073,11 +1329,22 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @enum {string} */
+            approach?: 'transforaminal' | 'interlaminar' | 'caudal';
+            /**
+             * @description one level, for older clients; send `levels` or `level`, not both
+             * @example L4-L5
+             */
+            level?: string;
+            /** @description interspaces, head to tail: 1–2 contiguous transforaminal, 1 interlaminar, none caudal */
+            levels?: string[];
             /**
              * Format: date-time
              * @example 2027-02-15T09:00:00-05:00
              */
             scheduledAt: string;
+            /** @enum {string} */
+            side?: 'left' | 'right' | 'bilateral' | 'midline';
           };
         };
       };
@@ -1519,7 +1786,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Would a new injection on this date pass R1–R3? With the earliest eligible date
+     * Would a new injection on this date pass R1–R5? With the earliest eligible date
      * @description Roles: front_desk, clinician, auditor, admin.
      */
     get: {
@@ -1623,7 +1890,7 @@ export interface paths {
             conservativeCareStartedOn: string;
             diagnosis: string;
             /** @default [] */
-            neurologicalSigns?: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+            neurologicalSigns?: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
             /** @enum {string} */
             region: 'lumbar' | 'cervical' | 'thoracic';
             /** @enum {string} */
@@ -1736,13 +2003,19 @@ export interface paths {
                 episodeId: string;
                 /** Format: uuid */
                 id: string;
-                level: string;
+                /** @description the first of `levels` (null for caudal), kept for older clients */
+                level: string | null;
+                levels: string[];
                 localDate: string;
                 outcome: {
                   assessedOn: string;
+                  /** @description assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid */
+                  countsForFlags: boolean;
                   painAfter: number;
                   painBefore: number;
-                  percentImprovement: number;
+                  /** @description null when it cannot be derived (no pain before) */
+                  percentImprovement: number | null;
+                  reliefLastedDays: number | null;
                 } | null;
                 /** Format: uuid */
                 patientId: string;
@@ -2001,13 +2274,19 @@ export interface paths {
                 episodeId: string;
                 /** Format: uuid */
                 id: string;
-                level: string;
+                /** @description the first of `levels` (null for caudal), kept for older clients */
+                level: string | null;
+                levels: string[];
                 localDate: string;
                 outcome: {
                   assessedOn: string;
+                  /** @description assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid */
+                  countsForFlags: boolean;
                   painAfter: number;
                   painBefore: number;
-                  percentImprovement: number;
+                  /** @description null when it cannot be derived (no pain before) */
+                  percentImprovement: number | null;
+                  reliefLastedDays: number | null;
                 } | null;
                 patient: {
                   familyName: string;
@@ -2100,12 +2379,64 @@ export interface components {
       requestId: string | null;
     };
     ClinicalFlag: {
-      flag: string;
+      /** @enum {string} */
+      flag:
+        | 'URGENT_SURGICAL_REVIEW'
+        | 'BOOKED_NOW_INELIGIBLE'
+        | 'SURGICAL_REVIEW'
+        | 'ANNUAL_LIMIT'
+        | 'ADDITIONAL_INJECTION_CONSULT'
+        | 'SECOND_INJECTION_SUGGESTED';
+      /** @description the scheduled injections BOOKED_NOW_INELIGIBLE names */
+      injectionIds?: string[];
       message: string;
     };
     ClinicalFlagInput: {
-      flag: string;
+      /** @enum {string} */
+      flag:
+        | 'URGENT_SURGICAL_REVIEW'
+        | 'BOOKED_NOW_INELIGIBLE'
+        | 'SURGICAL_REVIEW'
+        | 'ANNUAL_LIMIT'
+        | 'ADDITIONAL_INJECTION_CONSULT'
+        | 'SECOND_INJECTION_SUGGESTED';
+      /** @description the scheduled injections BOOKED_NOW_INELIGIBLE names */
+      injectionIds?: string[];
       message: string;
+    };
+    Consultation: {
+      /** @description the total of scheduled/completed injections the episode may hold */
+      allowInjections: number;
+      /** Format: uuid */
+      episodeId: string;
+      /** Format: uuid */
+      id: string;
+      note: string;
+      /** Format: uuid */
+      patientId: string;
+      recordedAt: string;
+      /** @description the key that recorded it */
+      recordedBy: {
+        id: string | null;
+        name: string;
+      };
+    };
+    ConsultationInput: {
+      /** @description the total of scheduled/completed injections the episode may hold */
+      allowInjections: number;
+      /** Format: uuid */
+      episodeId: string;
+      /** Format: uuid */
+      id: string;
+      note: string;
+      /** Format: uuid */
+      patientId: string;
+      recordedAt: string;
+      /** @description the key that recorded it */
+      recordedBy: {
+        id: string | null;
+        name: string;
+      };
     };
     DailyReport: {
       flags: {
@@ -2121,7 +2452,8 @@ export interface components {
         bookedByName: string | null;
         episodeId: string;
         injectionId: string;
-        level: string;
+        /** @description interspaces treated, head to tail, separated by a space; empty for a caudal entry */
+        levels: string;
         /** @description clinic-local time with its UTC offset, e.g. 09:30-04:00 */
         localTime: string;
         mrn: string;
@@ -2143,7 +2475,7 @@ export interface components {
         }[];
         checks: {
           /** @enum {string} */
-          check: 'r2IntervalPairs' | 'r1WithoutExemption' | 'closedEpisodeInjections' | 'auditGaps';
+          check: 'r2IntervalPairs' | 'r1WithoutExemption' | 'scheduledNowIneligible' | 'closedEpisodeInjections' | 'auditGaps';
           count: number;
           description: string;
           ok: boolean;
@@ -2189,6 +2521,15 @@ export interface components {
           /** @enum {string} */
           secondStatus: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
         }[];
+        scheduledNowIneligible: {
+          episodeId: string;
+          injectionId: string;
+          /** @example 2027-02-15 */
+          localDate: string;
+          mrn: string;
+          /** @enum {string} */
+          problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN';
+        }[];
       };
       meta: {
         /** @description SHA-256 of the report without generatedAt, version and this hash: equal hashes mean equal content */
@@ -2215,7 +2556,11 @@ export interface components {
         };
         ruleParameters: {
           conservativeTrialDays: number;
+          injectionsWithoutConsultation: number;
+          maxConsultationAllowance: number;
+          minConsultationAllowance: number;
           minIntervalDays: number;
+          outcomeMinDaysAfterInjection: number;
         };
         timeZone: string;
         version: string;
@@ -2309,7 +2654,8 @@ export interface components {
         bookedByName: string | null;
         episodeId: string;
         injectionId: string;
-        level: string;
+        /** @description interspaces treated, head to tail, separated by a space; empty for a caudal entry */
+        levels: string;
         /** @description clinic-local time with its UTC offset, e.g. 09:30-04:00 */
         localTime: string;
         mrn: string;
@@ -2331,7 +2677,7 @@ export interface components {
         }[];
         checks: {
           /** @enum {string} */
-          check: 'r2IntervalPairs' | 'r1WithoutExemption' | 'closedEpisodeInjections' | 'auditGaps';
+          check: 'r2IntervalPairs' | 'r1WithoutExemption' | 'scheduledNowIneligible' | 'closedEpisodeInjections' | 'auditGaps';
           count: number;
           description: string;
           ok: boolean;
@@ -2377,6 +2723,15 @@ export interface components {
           /** @enum {string} */
           secondStatus: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
         }[];
+        scheduledNowIneligible: {
+          episodeId: string;
+          injectionId: string;
+          /** @example 2027-02-15 */
+          localDate: string;
+          mrn: string;
+          /** @enum {string} */
+          problem: 'R4_RED_FLAG' | 'R1_EXEMPTION_WITHDRAWN';
+        }[];
       };
       meta: {
         /** @description SHA-256 of the report without generatedAt, version and this hash: equal hashes mean equal content */
@@ -2403,7 +2758,11 @@ export interface components {
         };
         ruleParameters: {
           conservativeTrialDays: number;
+          injectionsWithoutConsultation: number;
+          maxConsultationAllowance: number;
+          minConsultationAllowance: number;
           minIntervalDays: number;
+          outcomeMinDaysAfterInjection: number;
         };
         timeZone: string;
         version: string;
@@ -2486,7 +2845,9 @@ export interface components {
     Eligibility: {
       blockers: {
         message: string;
-        rule: string;
+        /** @enum {string} */
+        rule: 'R1_CONSERVATIVE_TRIAL' | 'R2_INJECTION_INTERVAL' | 'R3_EPISODE' | 'R4_RED_FLAG' | 'R5_CONSULTATION';
+        /** @description the first date this blocker no longer applies; null when no date clears it (R3–R5) */
         until: string | null;
       }[];
       earliestEligibleDate: string | null;
@@ -2496,7 +2857,9 @@ export interface components {
     EligibilityInput: {
       blockers: {
         message: string;
-        rule: string;
+        /** @enum {string} */
+        rule: 'R1_CONSERVATIVE_TRIAL' | 'R2_INJECTION_INTERVAL' | 'R3_EPISODE' | 'R4_RED_FLAG' | 'R5_CONSULTATION';
+        /** @description the first date this blocker no longer applies; null when no date clears it (R3–R5) */
         until: string | null;
       }[];
       earliestEligibleDate: string | null;
@@ -2504,20 +2867,30 @@ export interface components {
       on: string;
     };
     Episode: {
+      /** @description scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5) */
+      allowInjections: number;
+      /** @description red flags a clinician has cleared; a flag added later is not among them */
+      clearedRedFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       closedAt: string | null;
       closedReason: string | null;
       conservativeCareStartedOn: string;
       /** @description first date R1 allows (null when exempt) */
       conservativeTrialEndsOn: string | null;
+      consultations: components['schemas']['Consultation'][];
       createdAt: string;
       diagnosis: string;
       /** Format: uuid */
       id: string;
-      neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+      neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       /** Format: uuid */
       patientId: string;
-      /** @description severe, or at least one neurological sign: the 6-week trial does not apply */
+      /** @description severe, or at least one neurological sign other than a red flag: the 6-week trial does not apply */
       r1Exempt: boolean;
+      /** @description R4 blocks booking: a red flag no clearance covers */
+      redFlagBlocked: boolean;
+      redFlagClearances: components['schemas']['RedFlagClearance'][];
+      /** @description red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared */
+      redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       /** @enum {string} */
       region: 'lumbar' | 'cervical' | 'thoracic';
       /** @enum {string} */
@@ -2528,20 +2901,30 @@ export interface components {
       updatedAt: string;
     };
     EpisodeInput: {
+      /** @description scheduled/completed injections the episode may hold: 2, or what the latest consultation allows (R5) */
+      allowInjections: number;
+      /** @description red flags a clinician has cleared; a flag added later is not among them */
+      clearedRedFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       closedAt: string | null;
       closedReason: string | null;
       conservativeCareStartedOn: string;
       /** @description first date R1 allows (null when exempt) */
       conservativeTrialEndsOn: string | null;
+      consultations: components['schemas']['ConsultationInput'][];
       createdAt: string;
       diagnosis: string;
       /** Format: uuid */
       id: string;
-      neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder')[];
+      neurologicalSigns: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       /** Format: uuid */
       patientId: string;
-      /** @description severe, or at least one neurological sign: the 6-week trial does not apply */
+      /** @description severe, or at least one neurological sign other than a red flag: the 6-week trial does not apply */
       r1Exempt: boolean;
+      /** @description R4 blocks booking: a red flag no clearance covers */
+      redFlagBlocked: boolean;
+      redFlagClearances: components['schemas']['RedFlagClearanceInput'][];
+      /** @description red flags recorded (bowel_bladder, saddle_anesthesia): they block booking (R4) until cleared */
+      redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
       /** @enum {string} */
       region: 'lumbar' | 'cervical' | 'thoracic';
       /** @enum {string} */
@@ -2560,13 +2943,19 @@ export interface components {
       episodeId: string;
       /** Format: uuid */
       id: string;
-      level: string;
+      /** @description the first of `levels` (null for caudal), kept for older clients */
+      level: string | null;
+      levels: string[];
       localDate: string;
       outcome: {
         assessedOn: string;
+        /** @description assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid */
+        countsForFlags: boolean;
         painAfter: number;
         painBefore: number;
-        percentImprovement: number;
+        /** @description null when it cannot be derived (no pain before) */
+        percentImprovement: number | null;
+        reliefLastedDays: number | null;
       } | null;
       /** Format: uuid */
       patientId: string;
@@ -2587,13 +2976,19 @@ export interface components {
       episodeId: string;
       /** Format: uuid */
       id: string;
-      level: string;
+      /** @description the first of `levels` (null for caudal), kept for older clients */
+      level: string | null;
+      levels: string[];
       localDate: string;
       outcome: {
         assessedOn: string;
+        /** @description assessed at least 7 days after the injection; sooner it measures the anaesthetic, not the steroid */
+        countsForFlags: boolean;
         painAfter: number;
         painBefore: number;
-        percentImprovement: number;
+        /** @description null when it cannot be derived (no pain before) */
+        percentImprovement: number | null;
+        reliefLastedDays: number | null;
       } | null;
       /** Format: uuid */
       patientId: string;
@@ -2700,6 +3095,40 @@ export interface components {
       }[];
     } & {
       [key: string]: unknown;
+    };
+    RedFlagClearance: {
+      /** Format: uuid */
+      episodeId: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      patientId: string;
+      reason: string;
+      recordedAt: string;
+      /** @description the key that recorded it */
+      recordedBy: {
+        id: string | null;
+        name: string;
+      };
+      /** @description the red flags present when it was recorded, which it clears */
+      redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
+    };
+    RedFlagClearanceInput: {
+      /** Format: uuid */
+      episodeId: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      patientId: string;
+      reason: string;
+      recordedAt: string;
+      /** @description the key that recorded it */
+      recordedBy: {
+        id: string | null;
+        name: string;
+      };
+      /** @description the red flags present when it was recorded, which it clears */
+      redFlags: ('numbness' | 'tingling' | 'weakness' | 'reflex_loss' | 'bowel_bladder' | 'saddle_anesthesia')[];
     };
     ReportRun: {
       /** @description null when no earlier successful run of the date exists */
