@@ -50,9 +50,12 @@ export interface AuthOptions {
   /** Failed authentications allowed per client address per minute before 429. */
   authFailuresPerMinute: number;
   /** A second kind of bearer credential for some routes (the CDS Hooks JWT): `applies` picks the routes,
-   * `verify` returns the actor, null when the token is not a JWT at all (it is then tried as an API key),
-   * or throws an Error whose message is safe to show the caller. */
-  jwtBearer?: { applies(routeUrl: string): boolean; verify(token: string, routeUrl: string): Promise<Actor | null> } | undefined;
+   * `verify` returns the actor, `{ failure }` (a reason safe to show the caller) when the token is refused,
+   * or null when it is not a JWT at all (it is then tried as an API key). Its other errors (the database
+   * down) propagate and are answered as such, never as a 401 carrying their message. */
+  jwtBearer?:
+    | { applies(routeUrl: string): boolean; verify(token: string, routeUrl: string): Promise<Actor | { failure: string } | null> }
+    | undefined;
 }
 
 /** A compact JWS: three base64url segments (an API key never has two dots in that shape and length). */
@@ -78,15 +81,13 @@ async function identify(request: FastifyRequest, opts: AuthOptions): Promise<str
   const route = request.is404 ? '' : (request.routeOptions.url ?? '');
   const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1];
   if (token && opts.jwtBearer?.applies(route) && JWT_SHAPE.test(token) && token.length <= 16_384) {
-    let actor: Actor | null;
-    try {
-      actor = await opts.jwtBearer.verify(token, route);
-    } catch (err) {
-      request.authFailure = err instanceof Error ? err.message : 'The bearer token is not valid';
+    const verdict = await opts.jwtBearer.verify(token, route);
+    if (verdict && 'failure' in verdict) {
+      request.authFailure = verdict.failure;
       return undefined;
     }
-    if (actor) {
-      request.actor = actor;
+    if (verdict) {
+      request.actor = verdict;
       return token;
     }
   }

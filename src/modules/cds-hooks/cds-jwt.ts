@@ -137,15 +137,20 @@ function rejection(err: unknown): string {
 export function cdsJwtBearer(clients: readonly CdsClient[], publicUrl: string, seen: JtiStore) {
   return {
     applies: (routeUrl: string) => routeUrl.startsWith('/cds-services/'),
-    async verify(token: string, routeUrl: string): Promise<Actor | null> {
+    async verify(token: string, routeUrl: string): Promise<Actor | { failure: string } | null> {
       try {
         decodeProtectedHeader(token);
         decodeJwt(token);
       } catch {
         return null;
       }
-      const client = await verifyCdsJwt(token, clients, `${publicUrl}${routeUrl}`, seen);
-      return { id: client.actorId, name: `cds:${client.name}`, role: client.role };
+      try {
+        const client = await verifyCdsJwt(token, clients, `${publicUrl}${routeUrl}`, seen);
+        return { id: client.actorId, name: `cds:${client.name}`, role: client.role };
+      } catch (err) {
+        if (err instanceof CdsJwtRejected) return { failure: err.message };
+        throw err;
+      }
     },
   };
 }
