@@ -2,7 +2,8 @@
 // Latency of one CDS Hooks appointment-book call through the real server: a fresh database, patients
 // each with one completed injection, and a proposed ESI 8 days later (so every answer carries a critical
 // R2 card with its suggestion: the full path). Prints req/s, p50 and p99 for the CDS call and, measured in
-// the same run for comparison, for GET /v1/patients/:id/eligibility, which the CDS call makes once.
+// the same run for comparison, for the two reads it makes besides its own audited look-up:
+// GET /v1/patients/:id/eligibility and GET /v1/patients/:id.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -130,7 +131,12 @@ async function main() {
       },
       opts,
     );
-    for (const m of [cds, eligibility]) {
+    const detail = await measure(
+      [server.url],
+      { name: 'patient detail', headers, expect: 200, next: () => ({ method: 'GET', path: `/v1/patients/${nextId()}` }) },
+      opts,
+    );
+    for (const m of [cds, eligibility, detail]) {
       process.stdout.write(
         `${m.name.padEnd(22)} ${opts.connections} connections: ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  (${m.requests} requests, ${m.unexpected} unexpected, ${m.errors} errors)\n`,
       );
