@@ -89,7 +89,7 @@ async function main() {
     let n = 0;
     const nextId = () => ids[n++ % ids.length]!;
     const headers = { authorization: `Bearer ${frontDesk}` };
-    const opts = { connections: Number(args.connections), duration: Number(args.duration), warmup: Number(args.warmup) };
+    const opts = { connections: Number(args.connections), duration: Number(args.duration), warmup: Number(args.warmup), databaseUrl };
     const cds = await measure(
       [server.url],
       {

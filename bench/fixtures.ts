@@ -49,9 +49,22 @@ export async function prepareFixtures(url: string, sample: number): Promise<Fixt
       `SELECT to_char("localDate", 'YYYY-MM-DD') AS d, count(*) AS n FROM injections
         WHERE "localDate" BETWEEN current_date - 365 AND current_date + 30 GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
     );
+    // Bookings every rule lets through: open lumbar episodes (the body books L4-L5 transforaminal)
+    // without a red flag, holding fewer than two counted injections, each given a clinician's
+    // consultation allowing 12 (R5), so the passes of a run never hit the consultation rule.
     const book = await client.query<Booking>(
-      `SELECT "patientId", id AS "episodeId" FROM episodes WHERE status = 'open' ORDER BY md5(id::text) LIMIT $1`,
+      `SELECT e."patientId", e.id AS "episodeId" FROM episodes e
+        WHERE e.status = 'open' AND e.region = 'lumbar' AND cardinality(e."neurologicalSigns") = 0
+          AND (SELECT count(*) FROM injections i WHERE i."episodeId" = e.id AND i.status IN ('scheduled', 'completed')) < 2
+        ORDER BY md5(e.id::text) LIMIT $1`,
       [sample],
+    );
+    await client.query(
+      `INSERT INTO consultations (id, "episodeId", "patientId", "allowInjections", note, "recordedByName")
+       SELECT gen_random_uuid(), b."episodeId", b."patientId", 12, 'benchmark bookings', 'bench'
+         FROM jsonb_to_recordset($1::jsonb) AS b("episodeId" uuid, "patientId" uuid)
+        WHERE NOT EXISTS (SELECT 1 FROM consultations c WHERE c."episodeId" = b."episodeId" AND c."allowInjections" = 12)`,
+      [JSON.stringify(book.rows)],
     );
     const from = await client.query<{ d: string }>(`SELECT to_char(max("localDate") + 30, 'YYYY-MM-DD') AS d FROM injections`);
     const counts = await client.query<{ p: string; i: string }>(

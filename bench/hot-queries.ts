@@ -49,10 +49,10 @@ export const HOT_QUERIES: HotQuery[] = [
     values: (s) => [s.patient, ...ACTOR],
   },
   {
-    name: 'GET /v1/schedule?date= (busiest day of the last year)',
-    why: "The day's injections by `injections_localDate_scheduledAt_idx` (already in the order served), patients by primary key, and one audit row per injection shown.",
+    name: 'GET /v1/schedule?date= (busiest day of the last year, first page of 100)',
+    why: "The day's first 101 injections by `injections_localDate_scheduledAt_idx` (already in the order served), patients by primary key, and one audit row for the page naming its patients.",
     sql: SCHEDULE_SQL,
-    values: (s) => [s.day, ...ACTOR],
+    values: (s) => [s.day, ...ACTOR, 100],
   },
   {
     name: 'POST /v1/injections — patient lock',

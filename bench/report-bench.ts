@@ -1,18 +1,12 @@
-// `npm run bench:report [-- --server-url postgresql://postgres@127.0.0.1:5432/postgres --date 2024-03-10 --reuse]`
-// Creates the esi_bench_report database, bulk-loads a clinic with years of history (100,000 patients,
+// `npm run bench:report [-- --server-url postgresql://postgres@127.0.0.1:5432/postgres --database esi_bench_report --date 2024-03-10 --reuse]`
+// Creates the esi_bench_report database (or --database, whose name must contain "bench"), bulk-loads a clinic with years of history (100,000 patients,
 // 200,000 episodes, 1,000,000 injections, ~3.2 M audit events; every row obeys R1 and R2, which the
 // re-added exclusion constraint verifies), then times the nightly report: each section's query, the
 // whole report, its JSON and its streamed CSV, and prints the time and the peak memory.
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { stringify } from 'csv-stringify';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.ts';
 import { createDatabase } from '../src/db/prisma.ts';
-import { csvRecords } from '../src/modules/reports/report-csv.ts';
 import { dayAbsences, dayExemptions, dayInjections, missingOutcomes } from '../src/modules/reports/report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from '../src/modules/reports/report-flags.queries.ts';
 import {
@@ -21,6 +15,7 @@ import {
   r1WithoutExemption,
   r2IntervalPairs,
 } from '../src/modules/reports/report-integrity.queries.ts';
+import { writeReportFiles } from '../src/modules/reports/report-producer.ts';
 import { buildDailyReport } from '../src/modules/reports/report.service.ts';
 
 const { values: args } = parseArgs({
@@ -28,10 +23,12 @@ const { values: args } = parseArgs({
     'server-url': { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/postgres' },
     date: { type: 'string', default: '2024-03-10' },
     zone: { type: 'string', default: 'America/New_York' },
+    database: { type: 'string', default: 'esi_bench_report' },
     reuse: { type: 'boolean', default: false },
   },
 });
-const DB = 'esi_bench_report';
+const DB = args.database;
+if (!/^[a-z0-9_]*bench[a-z0-9_]*$/.test(DB)) throw new Error(`--database must be a plain name containing "bench", not ${DB}`);
 const serverUrl = args['server-url'];
 const dbUrl = (() => {
   const u = new URL(serverUrl);
@@ -169,20 +166,18 @@ async function main(): Promise<void> {
   const db = createDatabase({ url: dbUrl, poolSize: 2 });
   try {
     console.log(`sections for ${args.date} (${args.zone}), each on its own:`);
-    await timeSections(db.pool, args.date, args.zone);
+    await timeSections(db.reportPool, args.date, args.zone);
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
     const rssBefore = process.memoryUsage().rss;
     const t0 = performance.now();
-    const report = await buildDailyReport(db.pool, { date: args.date, zone: args.zone, now: new Date() });
+    const report = await buildDailyReport(db.reportPool, { date: args.date, zone: args.zone, now: new Date() });
     const tBuilt = performance.now();
-    await mkdir(OUT, { recursive: true });
-    const json = JSON.stringify(report);
-    const tJson = performance.now();
-    await pipeline(Readable.from(csvRecords(report)), stringify(), createWriteStream(`${OUT}esi-report-${args.date}.csv`));
-    const tCsv = performance.now();
+    // As the scheduler and the CLI write them: esi-report-DATE.json (pretty) and .csv, both streamed.
+    const files = await writeReportFiles(report, OUT);
+    const tFiles = performance.now();
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     const t = report.totals;
@@ -191,9 +186,8 @@ async function main(): Promise<void> {
         `${t.missingOutcomes} missing outcomes, flags ${JSON.stringify(t.flags)}`,
     );
     console.log(`  report built (all sections, one snapshot)  ${secs(tBuilt - t0)}`);
-    console.log(`  JSON serialised (${mb(json.length)})             ${secs(tJson - tBuilt)}`);
-    console.log(`  CSV streamed to bench/out                   ${secs(tCsv - tJson)}`);
-    console.log(`  total                                       ${secs(tCsv - t0)}`);
+    console.log(`  files written (${files.map((f) => f.slice(OUT.length)).join(', ')})  ${secs(tFiles - tBuilt)}`);
+    console.log(`  total                                       ${secs(tFiles - t0)}`);
     console.log(
       `memory: rss before ${mb(rssBefore)}, peak sampled rss ${mb(peak)}, resourceUsage maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
     );

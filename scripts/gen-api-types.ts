@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
+import { format, resolveConfig } from 'prettier';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/prisma.ts';
@@ -16,7 +17,7 @@ async function generate(): Promise<string> {
   // The pg pool is lazy: nothing connects unless a request runs a query, and /openapi.json runs none.
   const db = createDatabase({ url: 'postgresql://127.0.0.1:1/unused', poolSize: 1 });
   const config = loadConfig({ LOG_LEVEL: 'silent', REPORT_SCHEDULER: 'off' });
-  const app = await buildApp({ config, db, serveDashboard: false });
+  const app = await buildApp({ config, db, serveDashboard: false, keyCache: false });
   try {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
     if (res.statusCode !== 200) throw new Error(`/openapi.json answered ${res.statusCode}`);
@@ -24,7 +25,9 @@ async function generate(): Promise<string> {
     // The version changes with every release and says nothing about shapes.
     doc.info.version = '0';
     const ast = await openapiTS(doc, { alphabetize: true });
-    return HEADER + astToString(ast);
+    // Formatted as `prettier --check` (in npm run lint) expects the committed file to be.
+    const options = (await resolveConfig(OUT)) ?? {};
+    return format(HEADER + astToString(ast), { ...options, filepath: OUT });
   } finally {
     await app.close();
     await db.close();

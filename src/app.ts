@@ -1,5 +1,5 @@
 // The application factory: a ready Fastify instance that does not listen (src/server.ts does).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -31,24 +31,36 @@ export interface AppOptions {
   /** The clock, so tests can pin "now". */
   clock?: () => Date;
   authFailuresPerMinute?: number;
+  /** Cache key lookups while listening for key changes (default: API_KEY_CACHE); off for a document dump. */
+  keyCache?: boolean | { retryMs?: number; heartbeatMs?: number };
   /** Serve the built dashboard from web/dist when present. */
   serveDashboard?: boolean;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** /v1 and /fhir answers, errors included, judged on the decoded path as the auth plugin does. */
+export function isNoStorePath(url: string): boolean {
+  const raw = url.split('?')[0] ?? '';
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape: judge the raw path.
+  }
+  return /^\/+(v1|fhir)(\/|$)/i.test(path);
+}
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const clock = opts.clock ?? (() => new Date());
+  const serverSecret = opts.config.serverSecret ?? randomBytes(32).toString('base64url');
   const logger = opts.logStream ? { ...loggerOptions(opts.config.logLevel), stream: opts.logStream } : loggerOptions(opts.config.logLevel);
   const app = Fastify({
     logger,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
-    // Off: Fastify would take the header as it is; genReqId reads it and keeps only well-formed ids.
+    // The server's own id, always: a client's X-Request-Id is kept beside it as clientRequestId
+    // (shared/request-context.ts), never as the id audit rows and logs are filed under.
     requestIdHeader: false,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { maxParamLength: 200 },
     frameworkErrors,
@@ -60,10 +72,28 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Before any plugin: every route is listed (tests compare them with SPEC) and its words are known to the log.
   trackRoutes(app, rememberRoute);
-  app.setValidatorCompiler(validatorCompiler);
+  // An empty JSON body is "no body" (an action with nothing to say, sent by a client that always sets
+  // Content-Type): the route's schema then decides, so an optional body passes and a required one is
+  // still a 400. Anything else goes to Fastify's own parser (prototype poisoning refused).
+  const json = app.getDefaultJsonParser('error', 'error');
+  // Bodies are JSON only: text/plain would reach the schemas as a string (a 400); 415 says what to send.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return json(request, text, done);
+  });
+  // Fastify hands a missing body to the validator as null; zod's optional() means undefined. Either
+  // way the route's schema decides whether a body is required.
+  app.setValidatorCompiler((route) => {
+    const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+    return route.httpPart === 'body' ? (data: unknown) => validate(data === null ? undefined : data) : validate;
+  });
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // API answers hold patient data or secrets: no browser, proxy or shared cache may keep them.
+    if (isNoStorePath(request.url)) reply.header('cache-control', 'no-store');
   });
 
   await app.register(errorsPlugin);
@@ -88,20 +118,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     db: opts.db,
     adminApiKey: opts.config.adminApiKey,
     authFailuresPerMinute: opts.authFailuresPerMinute ?? 60,
+    requestsPerKeyPerMinute: opts.config.rateLimitPerMinute,
+    clock,
+    keyCache: opts.keyCache ?? opts.config.apiKeyCache,
     jwtBearer: cdsJwtBearer(cdsClients, opts.config.publicUrl, (issuer, jti, expiresAt) =>
       rememberJti(opts.db.pool, issuer, jti, expiresAt),
     ),
   });
-  await app.register(idempotencyPlugin, { db: opts.db, resources: resourceLoaders(opts.db) });
+  await app.register(idempotencyPlugin, { db: opts.db, serverSecret, resources: resourceLoaders(opts.db) });
   await app.register(healthRoutes, { db: opts.db });
   await app.register(apiRoutes, {
     prefix: '/v1',
     db: opts.db,
     config: opts.config,
-    clock: opts.clock ?? (() => new Date()),
+    clock,
   });
   // SPEC §6: the interoperability doors, outside /v1 at the paths their standards fix.
-  const deps = { db: opts.db, config: opts.config, clock: opts.clock ?? (() => new Date()) };
+  const deps = { db: opts.db, config: opts.config, clock };
   await app.register(cdsHooksRoutes, deps);
   await app.register(fhirRoutes, { ...deps, prefix: '/fhir/R4' });
   if (opts.serveDashboard !== false) await app.register(dashboardPlugin);

@@ -2,13 +2,23 @@
 // module scripts and stylesheets only, so it runs under the server's CSP (script-src 'self').
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { precompress } from './precompress.ts';
 
 const root = new URL('.', import.meta.url).pathname;
 
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [
+    react(),
+    {
+      name: 'precompress',
+      apply: 'build',
+      closeBundle() {
+        precompress(new URL('dist', import.meta.url).pathname);
+      },
+    },
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -3,14 +3,14 @@
 // Exit codes: 0 done; 2 bad arguments (e.g. a date that is not a calendar date); 69 database
 // unreachable; 78 invalid configuration; 1 anything else. Without DATABASE_URL it uses the embedded
 // PostgreSQL of ./.data like `npm start`: the running server's when one is up, else it starts it.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { startEmbedded, type EmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { createDatabase } from '../db/prisma.ts';
+import { servingRoleOf } from '../db/roles.ts';
+import { sealAuditDays } from '../modules/audit/audit-seals.ts';
+import { describeReportFailure } from '../modules/reports/report-failure.ts';
+import { assertReachable, cliDatabase, ExitError } from './cli-database.ts';
 import { isIsoDate } from '../modules/injections/injection.rules.ts';
 import { produceReport } from '../modules/reports/report-producer.ts';
 import { todayIn } from '../shared/dates.ts';
@@ -18,15 +18,6 @@ import { addDaysIso } from '../modules/reports/report-schedule.rules.ts';
 
 const USAGE =
   'Usage: npm run report -- --date YYYY-MM-DD [--out DIR]\n  --date  the clinic-local date to report on (default: yesterday in CLINIC_TIMEZONE)\n  --out   folder for esi-report-DATE.json/.csv (default: REPORT_DIR, else the current folder)\n';
-
-class ExitError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function parse(argv: string[], config: Config): { date: string; out: string } {
   let values: { date?: string | undefined; out?: string | undefined; help?: boolean | undefined };
@@ -47,36 +38,6 @@ function parse(argv: string[], config: Config): { date: string; out: string } {
   return { date, out: values.out ?? config.reportDir ?? '.' };
 }
 
-/** The embedded server of `npm start` when it is up (its postmaster.pid names the port): using it
- * avoids starting a second server on the same data folder, which would stop the running one. */
-function runningEmbeddedUrl(dataDir: string): string | undefined {
-  const pidFile = join(resolve(dataDir), 'pg', 'postmaster.pid');
-  if (!existsSync(pidFile)) return undefined;
-  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
-  try {
-    process.kill(Number(pid), 0);
-  } catch {
-    return undefined;
-  }
-  return `postgresql://postgres:postgres@127.0.0.1:${Number(port)}/esi`;
-}
-
-async function assertReachable(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-  } catch (err) {
-    const u = new URL(url);
-    const e = err as { code?: string; message?: string };
-    throw new ExitError(
-      69,
-      `Cannot reach the database at ${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}: ${e.code ?? e.message ?? String(err)}`,
-    );
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function run(argv: string[]): Promise<void> {
   let config: Config;
   try {
@@ -86,17 +47,16 @@ async function run(argv: string[]): Promise<void> {
     throw err;
   }
   const { date, out } = parse(argv, config);
-  let embedded: EmbeddedDatabase | undefined;
-  let url = config.databaseUrl ?? runningEmbeddedUrl(config.dataDir);
-  if (!url) {
-    embedded = await startEmbedded({ dataDir: resolve(config.dataDir), database: 'esi' });
-    url = embedded.url;
-  }
+  const database = await cliDatabase(config);
   try {
-    await assertReachable(url);
-    await migrate(url);
-    const db = createDatabase({ url, poolSize: 2 });
+    const { ownerUrl, servingUrl } = database;
+    await assertReachable(servingUrl);
+    await migrate(ownerUrl, { servingRole: servingRoleOf(ownerUrl, servingUrl) });
+    const db = createDatabase({ url: servingUrl, poolSize: 2 });
     try {
+      // The run seals the audit trail's ended days first, as the nightly run does, so its integrity
+      // section verifies them too.
+      await sealAuditDays(db.pool, config.clinicTimeZone);
       const { run: r, files } = await produceReport(db, {
         date,
         zone: config.clinicTimeZone,
@@ -121,7 +81,7 @@ async function run(argv: string[]): Promise<void> {
       await db.close();
     }
   } finally {
-    await embedded?.stop();
+    await database.stop();
   }
 }
 
@@ -132,7 +92,8 @@ run(process.argv.slice(2)).then(
       (err.code === 0 ? process.stdout : process.stderr).write(`${err.message.trimEnd()}\n`);
       process.exit(err.code);
     }
-    process.stderr.write(`Report failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    const failure = describeReportFailure(err);
+    process.stderr.write(`Report failed: ${failure.code}: ${failure.message}\n`);
     process.exit(1);
   },
 );

@@ -1,12 +1,15 @@
 // Idempotency-Key on POST (IETF httpapi idempotency-key draft). Records live in PostgreSQL so a retry
 // sent to another instance, or after a restart, replays the first answer. Keys are scoped to the API
 // key that used them and expire after 24 h. Stored bodies are sealed (response-seal.ts): they may
-// hold PHI or a new key's secret. A 5xx is not stored, so a retry runs again.
-import { createHash } from 'node:crypto';
+// hold PHI or a new key's secret. A 5xx is not stored, so a retry runs again. The request hash is an
+// HMAC under the server secret: the bodies hold patient data, and a plain digest of them could be
+// confirmed by anyone holding a copy of the table and a guess.
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/prisma.ts';
 import { AppError } from '../shared/errors.ts';
+import { sqlState } from '../shared/db-errors.ts';
 import { seal, unseal } from './response-seal.ts';
 import type { ResourceLoaders, ResourceType } from './idempotency-resource.ts';
 
@@ -19,6 +22,8 @@ const PURGE_EVERY_MS = 15 * 60_000;
 declare module 'fastify' {
   interface FastifyRequest {
     idempotencyRecordId?: string;
+    /** The parsed Idempotency-Key of this request, part of what its sealed reply is bound to. */
+    idempotencyKey?: string;
   }
 }
 
@@ -58,15 +63,36 @@ export function parseIdempotencyKey(header: string): string | undefined {
   return KEY_PATTERN.test(key) ? key : undefined;
 }
 
-function requestHash(request: FastifyRequest): string {
-  const path = request.url.split('?')[0] ?? '';
-  return createHash('sha256')
-    .update(`${request.method} ${path}\n${canonical(request.body ?? null)}`)
-    .digest('hex');
+/** Hashes are stored as `h1:<fingerprint of the secret>:<HMAC>`: a record hashed under another
+ * secret (SERVER_SECRET changed) or by an older version (a bare SHA-256) is recognisable as such and
+ * treated as unknown rather than as a different request. */
+export function requestHasher(serverSecret: string): { prefix: string; hash: (request: FastifyRequest) => string } {
+  const key = createHmac('sha256', serverSecret).update('esi-scheduler/idempotency-request/v1').digest();
+  const prefix = `h1:${createHmac('sha256', key).update('fingerprint').digest('hex').slice(0, 8)}:`;
+  return {
+    prefix,
+    hash: (request) => {
+      const path = request.url.split('?')[0] ?? '';
+      return (
+        prefix +
+        createHmac('sha256', key)
+          .update(`${request.method} ${path}\n${canonical(request.body ?? null)}`)
+          .digest('hex')
+      );
+    },
+  };
 }
 
-export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(
-  async (app: FastifyInstance, { db, resources = {} }) => {
+export interface IdempotencyOptions {
+  db: Database;
+  /** Keys the request hashes; shared by every instance on the database. */
+  serverSecret: string;
+  resources?: Partial<ResourceLoaders>;
+}
+
+export default fp<IdempotencyOptions>(
+  async (app: FastifyInstance, { db, serverSecret, resources = {} }) => {
+    const hasher = requestHasher(serverSecret);
     // Expired keys are removed on reuse; this sweep keeps keys nobody retries from piling up.
     const purge = () => {
       db.pool
@@ -87,8 +113,9 @@ export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(
           errors: [{ path: 'headers.idempotency-key', message: 'must be 1-255 visible ASCII characters' }],
         });
       }
-      const hash = requestHash(request);
+      const hash = hasher.hash(request);
       const scope = request.actor.id;
+      request.idempotencyKey = key;
       for (let attempt = 0; attempt < 3; attempt++) {
         const inserted = await db.pool.query<{ id: string }>(
           `INSERT INTO idempotency_records (id, "apiKeyId", key, "requestHash", method, path, state, "expiresAt")
@@ -113,14 +140,22 @@ export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(
           await db.pool.query('DELETE FROM idempotency_records WHERE id = $1 AND "expiresAt" < now()', [rec.id]);
           continue;
         }
-        if (rec.requestHash !== hash) {
+        const comparable = rec.requestHash.startsWith(hasher.prefix);
+        if (!comparable && rec.state === 'completed') {
+          // Hashed under another secret or by an older version: its request cannot be compared, and
+          // its reply was sealed without binding: forget it, the key starts afresh.
+          await db.pool.query('DELETE FROM idempotency_records WHERE id = $1', [rec.id]);
+          continue;
+        }
+        if (comparable && rec.requestHash !== hash) {
           throw new AppError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was already used with a different request body or path');
         }
         if (rec.state === 'completed' && rec.responseStatus !== null) {
-          const body = request.sealKey && rec.responseBody !== null ? unseal(request.sealKey, rec.responseBody) : undefined;
+          const binding = { recordId: rec.id, apiKeyId: scope, key };
+          const body = request.sealKey && rec.responseBody !== null ? unseal(request.sealKey, binding, rec.responseBody) : undefined;
           if (body === undefined) {
-            // Sealed under a credential that is no longer this one (ADMIN_API_KEY rotated): cannot be
-            // replayed, so the key starts afresh.
+            // Sealed under a credential that is no longer this one (ADMIN_API_KEY rotated), for another
+            // record, or by an older version: cannot be replayed, so the key starts afresh.
             await db.pool.query('DELETE FROM idempotency_records WHERE id = $1', [rec.id]);
             continue;
           }
@@ -132,9 +167,9 @@ export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(
         }
         if (rec.stale) {
           const taken = await db.pool.query(
-            `UPDATE idempotency_records SET "createdAt" = now() WHERE id = $1 AND state = 'in_flight'
+            `UPDATE idempotency_records SET "createdAt" = now(), "requestHash" = $2 WHERE id = $1 AND state = 'in_flight'
                AND "createdAt" < now() - make_interval(secs => ${STALE_IN_FLIGHT_SECONDS})`,
-            [rec.id],
+            [rec.id, hash],
           );
           if (taken.rowCount === 1) {
             request.idempotencyRecordId = rec.id;
@@ -158,7 +193,8 @@ export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(
       if (!id) return payload;
       request.idempotencyRecordId = undefined;
       // A 5xx is not an answer to remember: the client may retry with the same key.
-      if (reply.statusCode >= 500 || typeof payload !== 'string' || !request.sealKey) {
+      const key = request.idempotencyKey;
+      if (reply.statusCode >= 500 || typeof payload !== 'string' || !request.sealKey || !request.actor || key === undefined) {
         // Unless the create committed after all (its resource is linked: the connection dropped during
         // COMMIT, say): then the record is left for the next retry to take over at once and be answered
         // with that resource.
@@ -172,10 +208,20 @@ export default fp<{ db: Database; resources?: Partial<ResourceLoaders> }>(
           .catch(() => undefined);
         return payload;
       }
-      await db.pool.query(
-        `UPDATE idempotency_records SET state = 'completed', "responseStatus" = $2, "responseBody" = $3, "responseType" = $4 WHERE id = $1`,
-        [id, reply.statusCode, seal(request.sealKey, payload), String(reply.getHeader('content-type') ?? 'application/json')],
-      );
+      // The change itself is committed: if the answer cannot be stored (the database went away just
+      // now), the client still gets it. The record stays in flight and, once stale, a retry takes it over
+      // (a create is then answered with its linked resource).
+      await db.pool
+        .query(
+          `UPDATE idempotency_records SET state = 'completed', "responseStatus" = $2, "responseBody" = $3, "responseType" = $4 WHERE id = $1`,
+          [
+            id,
+            reply.statusCode,
+            seal(request.sealKey, { recordId: id, apiKeyId: request.actor.id, key }, payload),
+            String(reply.getHeader('content-type') ?? 'application/json'),
+          ],
+        )
+        .catch((err: unknown) => request.log.warn({ sqlState: sqlState(err) }, 'idempotent answer not stored'));
       return payload;
     });
   },

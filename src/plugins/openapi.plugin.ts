@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { allowedRoles, isApiRoute } from './access-policy.ts';
+import { completeContract } from './openapi-contract.ts';
 
 /** Documents the optional Idempotency-Key header (the plugin reads it; no route schema declares it). */
 function withIdempotencyKey(headers: unknown): Record<string, unknown> {
@@ -34,14 +35,15 @@ export default fp(
           title: 'ESI Scheduler API',
           version: opts.version,
           description:
-            'Schedules epidural steroid injections and enforces the conservative-care trial (R1), the 14-day interval (R2) and the open-episode rule (R3). Errors are application/problem+json (RFC 9457).',
+            "Schedules epidural steroid injections and enforces the conservative-care trial (R1), the 14-day interval (R2) and the open-episode rule (R3). Errors are application/problem+json (RFC 9457). Every /v1 answer carries `Cache-Control: no-store` and the server's `X-Request-Id`. Each API key may make `RATE_LIMIT_PER_MINUTE` requests a minute on each instance (default 600); answers carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (IETF httpapi-ratelimit-headers draft, separate fields), and a refused one is 429 with `Retry-After`.",
         },
         components: {
           securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key issued by POST /v1/api-keys' } },
         },
       },
       // Fills components.schemas with the DTOs registered by `.meta({ id })`, which the routes' $refs point to.
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (input) =>
+        completeContract(jsonSchemaTransformObject(input) as Record<string, unknown>) as ReturnType<typeof jsonSchemaTransformObject>,
       transform: (input) => {
         const out = jsonSchemaTransform(input);
         const method = String(input.route.method);

@@ -57,9 +57,10 @@ export function isConnectionError(err: unknown): boolean {
   if (state && (state.startsWith('08') || state.startsWith('57P'))) return true;
   if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  // pg's own messages: a pooled client whose socket broke answers "… and is not queryable".
+  // pg's own messages: a pooled client whose socket broke answers "… and is not queryable"; a query
+  // past the pool's query_timeout (the database stopped answering) "Query read timeout".
   if (
-    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database|is not queryable|not currently accepting connections|too many clients|Transaction already closed|Unable to start a transaction/i.test(
+    /timeout exceeded when trying to connect|Query read timeout|Connection terminated|connect ECONNREFUSED|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database|is not queryable|not currently accepting connections|too many clients|Transaction already closed|Unable to start a transaction/i.test(
       msg,
     )
   ) {

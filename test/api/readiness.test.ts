@@ -46,7 +46,11 @@ beforeAll(async () => {
   await relay.open();
   const viaRelay = new URL(testDb.url);
   viaRelay.port = String(relay.port);
-  const config = loadConfig({ DATABASE_URL: viaRelay.toString(), ADMIN_API_KEY: 'readiness-admin-key-123456', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATABASE_URL: viaRelay.toString(),
+    ADMIN_API_KEY: 'readiness-admin-key-0123456789abcdef-0123',
+    LOG_LEVEL: 'silent',
+  });
   db = createDatabase({ url: viaRelay.toString(), poolSize: 4 });
   app = await buildApp({ config, db, serveDashboard: false });
 });
@@ -73,7 +77,7 @@ describe('/readyz', () => {
     const api = await app.inject({
       method: 'GET',
       url: '/v1/schedule?date=2027-03-01',
-      headers: { authorization: 'Bearer readiness-admin-key-123456' },
+      headers: { authorization: 'Bearer readiness-admin-key-0123456789abcdef-0123' },
     });
     expect(api.statusCode).toBe(503);
     expect(api.json()).toMatchObject({ code: 'SERVICE.UNAVAILABLE' });
@@ -91,7 +95,7 @@ describe('/readyz', () => {
     const api = await app.inject({
       method: 'GET',
       url: '/v1/schedule?date=2027-03-01',
-      headers: { authorization: 'Bearer readiness-admin-key-123456' },
+      headers: { authorization: 'Bearer readiness-admin-key-0123456789abcdef-0123' },
     });
     expect(api.statusCode).toBe(200);
   });

@@ -43,7 +43,7 @@ describe('auditor', () => {
     await page.getByRole('heading', { name: `Daily report: ${longDate(plusDays(today, -1))}` }).waitFor();
     await page.getByLabel('Date', { exact: true }).fill(today);
     await page.getByRole('heading', { name: `Daily report: ${longDate(today)}` }).waitFor();
-    const integrity = page.getByRole('region', { name: 'Integrity' });
+    const integrity = page.getByRole('region', { name: 'Integrity checks', exact: true });
     await integrity.waitFor();
     expect(await integrity.textContent()).toContain('No integrity problems found.');
     await page.getByRole('cell', { name: p.mrn }).first().waitFor();

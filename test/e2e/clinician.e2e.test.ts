@@ -2,7 +2,7 @@
 // and mark the episode severe (which lifts the six-week trial).
 import { describe, expect, inject, it } from 'vitest';
 import { browserSuite, shoot, signIn } from './helpers/browser.ts';
-import { api, clinicToday, plusDays, seedInjection, seedPatient } from './helpers/seed.ts';
+import { api, clinicToday, plusDays, seedConsultation, seedInjection, seedPatient } from './helpers/seed.ts';
 
 const baseUrl = inject('e2eBaseUrl');
 const keys = inject('e2eKeys');
@@ -19,6 +19,7 @@ describe('clinician', () => {
       careStartedOn: plusDays(today, -200),
       diagnosis: 'L4-L5 disc herniation with L5 radiculopathy',
     });
+    await seedConsultation(admin, p, 4);
     await seedInjection(admin, p, zone, plusDays(today, -70), { outcome: [8, 5] });
     await seedInjection(admin, p, zone, plusDays(today, -49), { outcome: [7, 3] });
     const due = await seedInjection(admin, p, zone, plusDays(today, -21), { time: '14:15' });
@@ -36,14 +37,17 @@ describe('clinician', () => {
     expect(await row.textContent()).toContain('Scheduled');
     await row.getByRole('button', { name: 'Complete' }).click();
     await page.getByRole('button', { name: 'Record as performed' }).click();
-    await page.getByText("Recorded Tomás Lindqvist's injection as performed.").waitFor();
+    await page
+      .locator('main')
+      .getByText(/^Recorded Tomás Lindqvist's injection as performed on /)
+      .waitFor();
     await row.getByText('Completed').waitFor();
 
     await row.getByRole('button', { name: 'Record outcome' }).click();
     await page.getByLabel('Pain before (0–10)').fill('8');
     await page.getByLabel('Pain after (0–10)').fill('2');
     await page.getByRole('button', { name: 'Save outcome' }).click();
-    await page.getByText('Outcome recorded.').waitFor();
+    await page.locator('main').getByText('Outcome recorded.').waitFor();
     await row.getByText('(75% better)').waitFor();
     expect(await row.textContent()).toContain('8 → 2');
     expect(await page.getByRole('img', { name: 'Injection timeline' }).textContent()).toContain('8→2');
@@ -51,7 +55,7 @@ describe('clinician', () => {
     await page.getByRole('button', { name: 'Edit episode' }).click();
     await page.getByLabel('Severity').selectOption('severe');
     await page.getByRole('button', { name: 'Save episode' }).click();
-    await page.getByText('Episode updated.').waitFor();
+    await page.locator('main').getByText('Episode updated.').waitFor();
     await page.getByText('Not required (severe, or neurological signs recorded)').waitFor();
     await shoot(page, 'patient');
 

@@ -29,12 +29,18 @@ let server: RunningServer | undefined;
 let dropDatabase: (() => Promise<void>) | undefined;
 let tempDir: string | undefined;
 
-async function freshDatabase(serverUrl: string): Promise<string> {
-  const name = `esi_e2e_${randomBytes(5).toString('hex')}_test`;
+/** A fresh database owned by DATABASE_URL's role, and a serving role of this run's own (LOGIN only):
+ * the server migrates as the owner and serves as that role, as SPEC §8 sets it up in production. */
+async function freshDatabase(serverUrl: string): Promise<{ ownerUrl: string; servingUrl: string }> {
+  const tag = randomBytes(5).toString('hex');
+  const name = `esi_e2e_${tag}_test`;
+  const role = `esi_e2e_${tag}_app`;
+  const password = randomBytes(18).toString('base64url');
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.query(`CREATE ROLE "${role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${admin.escapeLiteral(password)}`);
   } finally {
     await admin.end();
   }
@@ -43,13 +49,17 @@ async function freshDatabase(serverUrl: string): Promise<string> {
     await c.connect();
     try {
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.query(`DROP ROLE IF EXISTS "${role}"`);
     } finally {
       await c.end();
     }
   };
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
+  const owner = new URL(serverUrl);
+  owner.pathname = `/${name}`;
+  const serving = new URL(owner);
+  serving.username = role;
+  serving.password = password;
+  return { ownerUrl: owner.toString(), servingUrl: serving.toString() };
 }
 
 async function issueKey(baseUrl: string, adminKey: string, name: string, role: string): Promise<string> {
@@ -70,7 +80,9 @@ export async function setup(project: TestProject): Promise<void> {
   const adminKey = `e2e-admin-${randomBytes(16).toString('hex')}`;
   const env: Record<string, string> = { ADMIN_API_KEY: adminKey, REPORT_SCHEDULER: 'off', CLINIC_TIMEZONE: ZONE, LOG_LEVEL: 'warn' };
   if (process.env.DATABASE_URL) {
-    env.DATABASE_URL = await freshDatabase(process.env.DATABASE_URL);
+    const { ownerUrl, servingUrl } = await freshDatabase(process.env.DATABASE_URL);
+    env.DATABASE_OWNER_URL = ownerUrl;
+    env.DATABASE_URL = servingUrl;
   } else {
     tempDir = await mkdtemp(join(tmpdir(), 'esi-e2e-'));
     // As root, the embedded PostgreSQL runs as another user that must be able to enter the folder.

@@ -37,7 +37,7 @@ describe('administrator at tablet width', () => {
     await page.getByLabel('Diagnosis').fill('Lumbar spinal stenosis with neurogenic claudication');
     await page.getByLabel('numbness').check();
     await page.getByRole('button', { name: 'Open episode' }).click();
-    await page.getByText('Episode opened.').waitFor();
+    await page.locator('main').getByText('Episode opened.').waitFor();
     await page.getByText('Not required (severe, or neurological signs recorded)').waitFor();
 
     await page.getByRole('link', { name: 'Book injection' }).click();
@@ -59,7 +59,7 @@ describe('administrator at tablet width', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Report' }).click();
     await page.getByLabel('Date', { exact: true }).fill(today);
-    await page.getByRole('region', { name: 'Integrity' }).waitFor();
+    await page.getByRole('region', { name: 'Integrity checks', exact: true }).waitFor();
     await page.getByRole('region', { name: 'Injections' }).getByText(mrn).waitFor();
     await fits('report');
   });

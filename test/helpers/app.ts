@@ -7,7 +7,9 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/prisma.ts';
 import { cloneTestDatabase, type TestDatabase } from './database.ts';
 
-export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef-0123456789';
+/** Shared by every instance a test builds on one database, as SERVER_SECRET is in production. */
+export const TEST_SERVER_SECRET = 'test-server-secret-0123456789abcdef-xyz';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -27,19 +29,24 @@ export interface TestAppOptions {
   authFailuresPerMinute?: number;
   /** Further environment variables for loadConfig (e.g. PUBLIC_URL, CDS_CLIENTS_FILE). */
   env?: Record<string, string>;
+  /** Requests per minute per key; off (0) unless a test is about the limit. */
+  rateLimitPerMinute?: number;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await cloneTestDatabase();
   const config = loadConfig({
-    DATABASE_URL: testDb.url,
+    DATABASE_URL: testDb.servingUrl,
+    DATABASE_OWNER_URL: testDb.url,
     CLINIC_TIMEZONE: opts.clinicTimeZone ?? 'America/New_York',
     ADMIN_API_KEY: ADMIN_KEY,
+    SERVER_SECRET: TEST_SERVER_SECRET,
+    RATE_LIMIT_PER_MINUTE: String(opts.rateLimitPerMinute ?? 0),
     LOG_LEVEL: opts.logLevel ?? 'warn',
     REPORT_SCHEDULER: 'off',
     ...opts.env,
   });
-  const db = createDatabase({ url: testDb.url, poolSize: 10 });
+  const db = createDatabase({ url: testDb.servingUrl, poolSize: 10 });
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, cb) {

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { cloneDatabase } from './pg-admin.ts';
+import { cloneDatabase, withDatabase } from './pg-admin.ts';
 
 export interface TestDatabase {
+  /** As the owner (the set-up's role): for tests that arrange or tamper with rows behind the app. */
   url: string;
+  /** As the serving role the apps run as. */
+  servingUrl: string;
   name: string;
   drop(): Promise<void>;
 }
@@ -13,5 +16,5 @@ export async function cloneTestDatabase(): Promise<TestDatabase> {
   const template = inject('templateDb');
   const name = `${template}_f_${randomBytes(6).toString('hex')}`;
   const clone = await cloneDatabase(inject('serverUrl'), template, name);
-  return { ...clone, name };
+  return { ...clone, servingUrl: withDatabase(inject('servingServerUrl'), name), name };
 }

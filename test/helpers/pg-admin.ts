@@ -8,6 +8,24 @@ export function withDatabase(url: string, db: string): string {
   return u.toString();
 }
 
+/** `url` logging in as `role` with `password` instead. */
+export function withRole(url: string, role: string, password: string): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(role);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/**
+ * Creates (or resets the password of) a role that may log in and nothing else: the serving role the
+ * suites' apps run as, so every API test also proves the migration runner's grants suffice.
+ */
+export async function ensureServingRole(admin: pg.Client, role: string, password: string): Promise<void> {
+  const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  const verb = exists.rowCount ? 'ALTER' : 'CREATE';
+  await admin.query(`${verb} ROLE "${role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD ${admin.escapeLiteral(password)}`);
+}
+
 /** Tests create and drop databases: refuse to run against one whose name does not say it is for tests. */
 export function assertTestServerUrl(url: string): void {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));

@@ -109,7 +109,8 @@ describe('crash: kill -9 during a booking burst', () => {
     cleanups.push(() => second.stop());
     const restartMs = Date.now() - restartAt;
     const ready = await call(second.url, { path: '/readyz' });
-    const db = new pg.Pool({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${pgPort()}/esi`, max: 2 });
+    const ownerPassword = encodeURIComponent(readFileSync(join(dataDir, 'pg-owner.password'), 'utf8').trim());
+    const db = new pg.Pool({ connectionString: `postgresql://postgres:${ownerPassword}@127.0.0.1:${pgPort()}/esi`, max: 2 });
     const view = {
       url: '',
       pool: db,

@@ -1,5 +1,6 @@
 // The shell: sign-in state, the signed-in layout with navigation by role, and the view for the URL.
 import { useEffect, useMemo, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { ApiClient } from './api/client';
 import { ApiError, messageOf } from './api/problem';
 import type { Me } from './api/types';
@@ -7,6 +8,10 @@ import { AuthContext, useAuth, type Auth } from './auth/auth-context';
 import { can, ROLE_LABEL } from './auth/permissions';
 import { session } from './auth/session';
 import { linkClick, navigate, paths, useRoute, type Route } from './lib/router';
+import { Announcer, PageHeading, wantHeadingFocus } from './lib/a11y';
+import { learnClinicZone } from './lib/clinic-zone';
+import { createQueryClient } from './lib/query';
+import { KeysView } from './views/keys-view';
 import { Loading } from './components/status';
 import { SignIn } from './views/sign-in';
 import { TodayView } from './views/today-view';
@@ -35,7 +40,10 @@ export function App() {
   useEffect(() => {
     if (checkingKey === null) return;
     new ApiClient(checkingKey).me().then(
-      (me) => setState({ phase: 'signedIn', me, key: checkingKey }),
+      (me) => {
+        learnClinicZone(me.timeZone);
+        setState({ phase: 'signedIn', me, key: checkingKey });
+      },
       (err: unknown) => {
         session.clear();
         setState({ phase: 'signedOut', notice: err instanceof ApiError && err.status === 401 ? REFUSED : messageOf(err) });
@@ -45,24 +53,33 @@ export function App() {
 
   const signedKey = state.phase === 'signedIn' ? state.key : null;
   const api = useMemo(() => (signedKey ? new ApiClient(signedKey, () => signOut(REFUSED)) : null), [signedKey]);
+  // A fresh cache per signed-in key: nothing read with one key is ever shown to the next.
+  const queries = useMemo(() => (signedKey ? createQueryClient() : null), [signedKey]);
 
   if (state.phase === 'checking') return <Loading what="your session" />;
-  if (state.phase === 'signedOut' || !api) {
+  if (state.phase === 'signedOut' || !api || !queries) {
     return (
-      <SignIn
-        notice={state.phase === 'signedOut' ? state.notice : undefined}
-        onSignedIn={(me, key) => {
-          session.setKey(key);
-          setState({ phase: 'signedIn', me, key });
-        }}
-      />
+      <>
+        <Announcer />
+        <SignIn
+          notice={state.phase === 'signedOut' ? state.notice : undefined}
+          onSignedIn={(me, key) => {
+            session.setKey(key);
+            learnClinicZone(me.timeZone);
+            wantHeadingFocus();
+            setState({ phase: 'signedIn', me, key });
+          }}
+        />
+      </>
     );
   }
   const auth: Auth = { me: state.me, api, signOut: () => signOut('You have signed out.') };
   return (
-    <AuthContext.Provider value={auth}>
-      <Shell />
-    </AuthContext.Provider>
+    <QueryClientProvider client={queries}>
+      <AuthContext.Provider value={auth}>
+        <Shell />
+      </AuthContext.Provider>
+    </QueryClientProvider>
   );
 }
 
@@ -74,6 +91,10 @@ function Shell() {
   }, []);
   return (
     <div className="layout">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Announcer />
       <header className="topbar">
         <a className="brand" href={paths.today()} onClick={linkClick}>
           <img src="/favicon.svg" alt="" width="24" height="24" /> ESI Scheduler
@@ -85,9 +106,14 @@ function Shell() {
           <NavLink route={route} name="patients" href={paths.patients()} also={['patient', 'book']}>
             Patients
           </NavLink>
-          {can(auth.me.role, 'report.view') && (
+          {can(auth.me, 'report.view') && (
             <NavLink route={route} name="report" href={paths.report()}>
               Report
+            </NavLink>
+          )}
+          {can(auth.me, 'keys.manage') && (
+            <NavLink route={route} name="keys" href={paths.keys()}>
+              API keys
             </NavLink>
           )}
         </nav>
@@ -101,7 +127,7 @@ function Shell() {
           </button>
         </div>
       </header>
-      <main className="content">
+      <main className="content" id="main" tabIndex={-1}>
         <View route={route} />
       </main>
     </div>
@@ -141,10 +167,12 @@ function View({ route }: { route: Route }) {
       return <BookView patientId={route.id ?? ''} />;
     case 'report':
       return <ReportView date={route.query.get('date')} />;
+    case 'keys':
+      return <KeysView />;
     case 'notFound':
       return (
         <section>
-          <h1>Page not found</h1>
+          <PageHeading id="not-found-title" title="Page not found" />
           <p>
             There is no such page.{' '}
             <a href={paths.today()} onClick={linkClick}>

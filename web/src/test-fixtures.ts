@@ -85,5 +85,6 @@ export function schedule(date: string, items: Partial<Schedule['items'][number]>
       patient: { id: PATIENT_ID, mrn: 'MRN-1042', givenName: 'Ada', familyName: 'Example' },
       ...i,
     })),
+    nextCursor: null,
   };
 }

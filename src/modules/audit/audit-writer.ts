@@ -4,8 +4,8 @@
 import type pg from 'pg';
 import type { AuditInput, RequestContext } from './audit.repository.ts';
 
-const INSERT_EVENTS_SQL = `INSERT INTO audit_events ("actorId", "actorName", "actorRole", "requestId", action, "entityType", "entityId", "patientId", before, after)
-  SELECT $1::uuid, $2::varchar, $3::"Role", $4::varchar, e.action, e."entityType", e."entityId", e."patientId", e.before, e.after
+const INSERT_EVENTS_SQL = `INSERT INTO audit_events ("actorId", "actorName", "actorRole", "requestId", "clientRequestId", action, "entityType", "entityId", "patientId", before, after)
+  SELECT $1::uuid, $2::varchar, $3::"Role", $4::varchar, $6::varchar, e.action, e."entityType", e."entityId", e."patientId", e.before, e.after
     FROM jsonb_to_recordset($5::jsonb) AS e(action varchar, "entityType" varchar, "entityId" varchar, "patientId" uuid, before jsonb, after jsonb)`;
 
 export async function appendAudit(q: Pick<pg.ClientBase, 'query'>, ctx: RequestContext, events: AuditInput | AuditInput[]): Promise<void> {
@@ -22,6 +22,6 @@ export async function appendAudit(q: Pick<pg.ClientBase, 'query'>, ctx: RequestC
   await q.query({
     name: 'audit-append',
     text: INSERT_EVENTS_SQL,
-    values: [ctx.actor.id, ctx.actor.name, ctx.actor.role, ctx.requestId, JSON.stringify(rows)],
+    values: [ctx.actor.id, ctx.actor.name, ctx.actor.role, ctx.requestId, JSON.stringify(rows), ctx.clientRequestId ?? null],
   });
 }

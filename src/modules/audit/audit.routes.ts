@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
-import { AppError } from '../../shared/errors.ts';
 import { ctxOf } from '../../shared/request-context.ts';
-import { Instant, PageQuery, Uuid, decodeCursor, encodeCursor, problems } from '../../shared/schemas.ts';
-import { writeAudit } from './audit.repository.ts';
+import { Instant, PageQuery, Uuid, bigintCursor, encodeCursor, problems, readCursor } from '../../shared/schemas.ts';
+import { findAuditEvents, listReadEvent, writeAudit } from './audit.repository.ts';
 
 const Query = z.object({
   patientId: Uuid.optional(),
@@ -26,9 +24,11 @@ const EventDto = z
     entityType: z.string(),
     entityId: z.string().nullable(),
     patientId: z.string().nullable(),
-    requestId: z.string().nullable(),
-    before: z.unknown().nullable(),
-    after: z.unknown().nullable(),
+    patientIds: z.array(z.string()).nullable().describe('every patient a list read showed (one event per list read)'),
+    requestId: z.string().nullable().describe("the server's id for the request (its X-Request-Id response header)"),
+    clientRequestId: z.string().nullable().describe('the X-Request-Id the client sent, when it was well-formed'),
+    before: z.unknown().describe('the entity before a change (JSON), or null'),
+    after: z.unknown().describe('the entity after a change, or what a read or refusal concerned (JSON), or null'),
   })
   .meta({ id: 'AuditEvent' });
 
@@ -45,31 +45,29 @@ export const auditRoutes: FastifyPluginAsyncZod<Deps> = async (app, { db }) => {
     },
     async (request) => {
       const q = request.query;
-      const cursor = decodeCursor(q.cursor);
-      if (cursor !== undefined && !/^\d{1,19}$/.test(cursor)) {
-        throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', {
-          errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }],
-        });
-      }
-      const where: Prisma.AuditEventWhereInput = {
-        ...(q.patientId ? { patientId: q.patientId } : {}),
-        ...(q.actorId ? { actorId: q.actorId } : {}),
-        ...(q.from || q.to ? { at: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lt: new Date(q.to) } : {}) } } : {}),
-        ...(cursor ? { id: { lt: BigInt(cursor) } } : {}),
-      };
-      const rows = await db.prisma.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: q.limit + 1 });
+      const cursor = readCursor(q.cursor, bigintCursor);
+      const rows = await findAuditEvents(db.pool, {
+        patientId: q.patientId,
+        actorId: q.actorId,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        beforeId: cursor === undefined ? undefined : cursor.toString(),
+        limit: q.limit + 1,
+      });
       const page = rows.slice(0, q.limit);
-      // Reading the trail is itself a read of patient data when it is filtered to a patient.
+      // Reading the trail is itself a read of patient data: one event naming every patient the page
+      // shows (and, filtered to a patient, that patient).
+      const shown = page.flatMap((r) => [...(r.patientId ? [r.patientId] : []), ...(r.patientIds ?? [])]);
       await writeAudit(db.prisma, ctxOf(request), {
-        action: 'audit.read',
-        entityType: 'audit_event',
+        ...listReadEvent('audit.read', 'audit_event', shown, {
+          filters: { patientId: q.patientId, actorId: q.actorId, from: q.from, to: q.to },
+        }),
         patientId: q.patientId ?? null,
-        after: { filters: { patientId: q.patientId, actorId: q.actorId, from: q.from, to: q.to } },
       });
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => ({ ...r, id: r.id.toString(), at: r.at.toISOString(), before: r.before ?? null, after: r.after ?? null })),
-        nextCursor: rows.length > q.limit && last ? encodeCursor(last.id.toString()) : null,
+        items: page.map((r) => ({ ...r, at: r.at.toISOString(), before: r.before ?? null, after: r.after ?? null })),
+        nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
       };
     },
   );

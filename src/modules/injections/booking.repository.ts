@@ -3,7 +3,7 @@
 // injection rows themselves. Statements are parsed once per connection. No rules here.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { AUDIT_ACTOR_PARAMS, auditActorValues } from '../audit/audit-sql.ts';
+import { AUDIT_ACTOR_COLUMNS, AUDIT_ACTOR_PARAMS, auditActorValues } from '../audit/audit-sql.ts';
 import type { RequestContext } from '../audit/audit.repository.ts';
 import { isoToDate } from '../../shared/dates.ts';
 import type { InjectionRow } from './injections.repository.ts';
@@ -144,7 +144,7 @@ export const INSERT_BOOKING_SQL = `WITH ins AS (
     INSERT INTO injections (id, "patientId", "episodeId", "scheduledAt", "localDate", levels, approach, side, status, "bookedById", "bookedByName", "createdAt", "updatedAt")
     VALUES ($6::uuid, $7::uuid, $8::uuid, $9::timestamptz, $10::date, $11::varchar(10)[], $12::"Approach", $13::"Side", 'scheduled', $2::uuid, $3, $14::timestamptz, $14::timestamptz)
     RETURNING id, "patientId")
-  INSERT INTO audit_events ("actorId", "actorName", "actorRole", "requestId", action, "entityType", "entityId", "patientId", at, after)
+  INSERT INTO audit_events (${AUDIT_ACTOR_COLUMNS}, action, "entityType", "entityId", "patientId", at, after)
   SELECT ${AUDIT_ACTOR_PARAMS}, 'injection.book', 'injection', ins.id::text, ins."patientId", $14::timestamptz, $1::jsonb FROM ins`;
 
 export interface NewBooking {

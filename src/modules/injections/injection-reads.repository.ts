@@ -32,23 +32,50 @@ export async function historyRows(
     .map((r) => ({ ...toInjectionRow(r), region: r.region }));
 }
 
-export const SCHEDULE_SQL = `WITH r AS (
+// One page of a day's schedule in (scheduledAt, id) order, one row more than the page to tell whether
+// another page follows, and ONE audit event for the page naming every patient it shows. $6 is the page
+// size; $7/$8 the (scheduledAt, id) of the previous page's last row.
+const schedulePageSql = (after: boolean) => `WITH r AS (
     SELECT ${INJECTION_COLUMNS}, p.mrn, p."givenName", p."familyName"
-      FROM injections i JOIN patients p ON p.id = i."patientId" WHERE i."localDate" = $1::date),
-  a AS (${AUDIT_INSERT} SELECT ${AUDIT_ACTOR_PARAMS}, 'schedule.read', 'injection', r.id::text, r."patientId" FROM r ORDER BY r."scheduledAt", r.id)
+      FROM injections i JOIN patients p ON p.id = i."patientId"
+     WHERE i."localDate" = $1::date${after ? ' AND i."scheduledAt" >= $7::timestamptz AND (i."scheduledAt", i.id) > ($7::timestamptz, $8::uuid)' : ''}
+     ORDER BY i."scheduledAt", i.id LIMIT $6::int + 1),
+  a AS (INSERT INTO audit_events ("actorId", "actorName", "actorRole", "requestId", action, "entityType", "entityId", "patientIds", after)
+        SELECT ${AUDIT_ACTOR_PARAMS}, 'schedule.read', 'schedule', $1::text,
+               ARRAY(SELECT DISTINCT s."patientId" FROM (SELECT "patientId" FROM r ORDER BY "scheduledAt", id LIMIT $6::int) s),
+               jsonb_build_object('date', $1::text))
   SELECT * FROM r ORDER BY "scheduledAt", id`;
+
+export const SCHEDULE_SQL = schedulePageSql(false);
+export const SCHEDULE_AFTER_SQL = schedulePageSql(true);
 
 export type ScheduleRow = InjectionRow & { patient: { id: string; mrn: string; givenName: string; familyName: string } };
 
-/** The day's injections with patient names; one audit row per injection shown, as the Prisma path wrote. */
-export async function scheduleRows(pool: pg.Pool, ctx: RequestContext, date: string): Promise<ScheduleRow[]> {
+/** Where the next page of a day starts: the last row shown. */
+export interface ScheduleKey {
+  scheduledAt: Date;
+  id: string;
+}
+
+/** Up to `limit` of the day's injections after `after`, with patient names, and whether more follow;
+ * one audit event for the page. */
+export async function schedulePage(
+  pool: pg.Pool,
+  ctx: RequestContext,
+  date: string,
+  limit: number,
+  after: ScheduleKey | undefined,
+): Promise<{ rows: ScheduleRow[]; more: boolean }> {
   const { rows } = await pool.query<InjectionTextRow & { mrn: string; givenName: string; familyName: string }>({
-    name: 'hot-schedule',
-    text: SCHEDULE_SQL,
-    values: [date, ...auditActorValues(ctx)],
+    name: after ? 'hot-schedule-after' : 'hot-schedule',
+    text: after ? SCHEDULE_AFTER_SQL : SCHEDULE_SQL,
+    values: [date, ...auditActorValues(ctx), limit, ...(after ? [after.scheduledAt, after.id] : [])],
   });
-  return rows.map((r) => ({
-    ...toInjectionRow(r),
-    patient: { id: r.patientId, mrn: r.mrn, givenName: r.givenName, familyName: r.familyName },
-  }));
+  return {
+    more: rows.length > limit,
+    rows: rows.slice(0, limit).map((r) => ({
+      ...toInjectionRow(r),
+      patient: { id: r.patientId, mrn: r.mrn, givenName: r.givenName, familyName: r.familyName },
+    })),
+  };
 }

@@ -136,11 +136,11 @@ export const injectionsRoutes: FastifyPluginAsyncZod<Deps> = async (app, deps) =
     {
       schema: {
         tags,
-        summary: "A day's injections in the clinic's zone, with patient names",
+        summary: "A day's injections in the clinic's zone, with patient names, in pages by time",
         querystring: ScheduleQuery,
         response: { 200: ScheduleDto, ...problems(400, 401, 403) },
       },
     },
-    async (request) => reads.schedule(ctxOf(request), request.query.date),
+    async (request) => reads.schedule(ctxOf(request), request.query.date, request.query.limit, request.query.cursor),
   );
 };

@@ -28,8 +28,8 @@ export const BookInjectionBody = z
   })
   .meta({
     example: {
-      patientId: '6f1c…',
-      episodeId: '0b7e…',
+      patientId: '6f1c2a4e-8d3b-4c1a-9e5f-2b7d8c9a0e11',
+      episodeId: '0b7e4d2c-1a9f-4e3b-8c6d-5f2a1b3c4d5e',
       scheduledAt: '2027-02-15T09:00:00-05:00',
       levels: ['L4-L5', 'L5-S1'],
       approach: 'transforaminal',
@@ -121,7 +121,12 @@ export const EligibilityDto = z
   })
   .meta({ id: 'Eligibility' });
 
-export const ScheduleQuery = z.object({ date: IsoDate });
+export const SCHEDULE_PAGE = { default: 100, max: 500 } as const;
+export const ScheduleQuery = z.object({
+  date: IsoDate,
+  limit: z.coerce.number().int().min(1).max(SCHEDULE_PAGE.max).default(SCHEDULE_PAGE.default),
+  cursor: z.string().max(200).optional().describe("the previous page's nextCursor"),
+});
 export const ScheduleDto = z.object({
   date: z.string(),
   timeZone: z.string(),
@@ -130,4 +135,5 @@ export const ScheduleDto = z.object({
       patient: z.object({ id: z.uuid(), mrn: z.string(), givenName: z.string(), familyName: z.string() }),
     }),
   ),
+  nextCursor: z.string().nullable().describe('null on the last page'),
 });

@@ -6,10 +6,14 @@ import { InjectionDto } from '../injections/injections.schemas.ts';
 const Name = z.string().trim().min(1, 'must not be empty').max(100);
 const Phone = z
   .string()
+  .max(60, 'must be a phone number')
   .trim()
   .regex(/^\+?[0-9 ()./-]{3,40}$/, 'must be a phone number');
 const Email = z.email({ message: 'must be an email address' }).max(254);
-export const Mrn = z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or hyphens');
+export const Mrn = z
+  .string()
+  .max(32, 'must be 1-32 letters, digits or hyphens')
+  .regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or hyphens');
 
 export const CreatePatientBody = z
   .strictObject({

@@ -1,11 +1,11 @@
 import type { Deps } from '../../deps.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { linkResource } from '../../plugins/idempotency-resource.ts';
-import { writeAudit, type RequestContext } from '../audit/audit.repository.ts';
+import { listReadEvent, writeAudit, type RequestContext } from '../audit/audit.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
 import { dateToIso, isoToDate, todayIn } from '../../shared/dates.ts';
-import { decodeCursor, encodeCursor } from '../../shared/schemas.ts';
+import { Uuid, encodeCursor, readCursor } from '../../shared/schemas.ts';
 import { toEpisodeDto, toEpisodeFacts } from '../episodes/episodes.repository.ts';
 import { clinicalFlags } from '../injections/flags.rules.ts';
 import { toInjectionDto } from '../injections/injections.repository.ts';
@@ -83,12 +83,7 @@ export class PatientsService {
   }
 
   async list(ctx: RequestContext, q: string | undefined, limit: number, cursor: string | undefined) {
-    const after = decodeCursor(cursor);
-    if (after !== undefined && !/^[0-9a-f-]{36}$/.test(after)) {
-      throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', {
-        errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }],
-      });
-    }
+    const after = readCursor(cursor, (text) => (Uuid.safeParse(text).success ? text : undefined));
     const rows = await this.deps.db.prisma.patient.findMany({
       where: searchWhere(q),
       orderBy: [{ familyName: 'asc' }, { givenName: 'asc' }, { id: 'asc' }],
@@ -97,10 +92,15 @@ export class PatientsService {
       select: patientSelect,
     });
     const page = rows.slice(0, limit);
+    // One event for the page, naming every patient it shows.
     await writeAudit(
       this.deps.db.prisma,
       ctx,
-      page.map((r) => ({ action: 'patient.list', entityType: 'patient', entityId: r.id, patientId: r.id })),
+      listReadEvent(
+        'patient.list',
+        'patient',
+        page.map((r) => r.id),
+      ),
     );
     const last = page[page.length - 1];
     return { items: page.map(toPatientDto), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };

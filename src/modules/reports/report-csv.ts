@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import {
   AbsenceItem,
   AuditGapItem,
+  AuditSealItem,
   ClosedEpisodeItem,
   DayInjection,
   ExemptionItem,
@@ -73,6 +74,8 @@ export function* csvRecords(r: DailyReportT): Generator<Row> {
   yield* tableSection('integrity.scheduledNowIneligible', NowIneligibleItem, r.integrity.scheduledNowIneligible);
   yield* tableSection('integrity.closedEpisodeInjections', ClosedEpisodeItem, r.integrity.closedEpisodeInjections);
   yield* tableSection('integrity.auditGaps', AuditGapItem, r.integrity.auditGaps);
+  yield* tableSection('integrity.auditSeals', AuditSealItem, r.integrity.auditSeals);
+  yield* keyValueSection('integrity.seals', r.integrity.seals);
   yield* tableSection('missingOutcomes', MissingOutcomeItem, r.missingOutcomes);
   yield* tableSection('noShowsAndCancellations', AbsenceItem, r.noShowsAndCancellations);
   yield* tableSection('flags', FlagItem, r.flags);

@@ -172,31 +172,41 @@ const REQUIRED_EVENTS: [entity: string, action: string, from: string, where: str
 const missing = ([, action, from, where]: (typeof REQUIRED_EVENTS)[number]) =>
   `FROM ${from} t WHERE ${where} AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.action = '${action}' AND a."entityId" = t.id::text)`;
 
+type GapItem = { entityType: 'patient' | 'episode' | 'injection'; entityId: string; mrn: string | null; missingAction: string };
+
+// The listing is ordered by entity type first, so it is built one entity type at a time, in that
+// order, and stops once the limit is reached: the types after it are never listed. Listing every gap
+// at once materialised all of them (1.8 million rows on the 1M-injection data set, where the seed
+// writes no completion, cancellation, outcome or close events), joined each to its patient and sorted
+// them all by MRN for the first 10,000: 10–12 s. The closed episodes alone fill the limit there.
 export async function auditGaps(q: Queryable, limit: number) {
   const counts: number[] = [];
   for (const required of REQUIRED_EVENTS) {
     counts.push((await q.query<{ n: number }>(`SELECT count(*)::int AS n ${missing(required)}`)).rows[0]?.n ?? 0);
   }
   const count = counts.reduce((a, b) => a + b, 0);
-  if (count === 0) return { count, items: [] };
-  const parts = REQUIRED_EVENTS.flatMap((required, k) => {
-    const [entity, action, from] = required;
-    return counts[k]
-      ? [
-          `SELECT '${entity}' AS "entityType", t.id::text AS "entityId", ${from === 'patients' ? 't.id' : 't."patientId"'} AS "patientId", '${action}' AS action, ${k} AS ord ${missing(required)}`,
-        ]
-      : [];
-  });
-  const { rows } = await q.query(
-    `WITH gaps AS MATERIALIZED (${parts.join('\n UNION ALL ')})
-     SELECT g."entityType", g."entityId", p.mrn, g.action AS "missingAction"
-       FROM gaps g LEFT JOIN patients p ON p.id = g."patientId"
-      ORDER BY g."entityType", p.mrn, g."entityId", g.ord
-      LIMIT $1`,
-    [limit],
-  );
-  return {
-    count,
-    items: rows as { entityType: 'patient' | 'episode' | 'injection'; entityId: string; mrn: string | null; missingAction: string }[],
-  };
+  const items: GapItem[] = [];
+  const entityTypes = [...new Set(REQUIRED_EVENTS.map(([entity]) => entity))].sort();
+  for (const entityType of entityTypes) {
+    if (items.length >= limit) break;
+    const parts = REQUIRED_EVENTS.flatMap((required, k) => {
+      const [entity, action, from] = required;
+      return entity === entityType && counts[k]
+        ? [
+            `SELECT t.id::text AS "entityId", ${from === 'patients' ? 't.id' : 't."patientId"'} AS "patientId", '${action}' AS action, ${k} AS ord ${missing(required)}`,
+          ]
+        : [];
+    });
+    if (parts.length === 0) continue;
+    const { rows } = await q.query<GapItem>(
+      `WITH gaps AS MATERIALIZED (${parts.join('\n UNION ALL ')})
+       SELECT $1::text AS "entityType", g."entityId", p.mrn, g.action AS "missingAction"
+         FROM gaps g LEFT JOIN patients p ON p.id = g."patientId"
+        ORDER BY p.mrn, g."entityId", g.ord
+        LIMIT $2`,
+      [entityType, limit - items.length],
+    );
+    items.push(...rows);
+  }
+  return { count, items };
 }

@@ -1,8 +1,9 @@
 // Produces a report as a recorded run: the run row is written first ('running'), then the report is
 // built, written to files when a folder is given, and the run is finished with its totals and hash
-// (or marked failed with the error). Used by the CLI and the scheduler.
+// (or marked failed with a code and a message that quote nothing of the error: report-failure.ts).
+// Used by the CLI and the scheduler.
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +12,8 @@ import type { Database } from '../../db/prisma.ts';
 import { APP_VERSION } from '../../version.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { csvRecords } from './report-csv.ts';
+import { describeReportFailure, failureText } from './report-failure.ts';
+import { batched, prettyChunks } from './report-json.ts';
 import { failRun, finishRun, insertRun, type RunTrigger } from './report-runs.repository.ts';
 import { buildDailyReport } from './report.service.ts';
 import type { DailyReportT, ReportRunDtoT } from './report.schemas.ts';
@@ -19,6 +22,11 @@ import type { DailyReportT, ReportRunDtoT } from './report.schemas.ts';
 export const REPORT_SYSTEM_ACTOR_ID = '00000000-0000-4000-8000-00000000e5a1';
 
 export const reportFileNames = (date: string) => ({ json: `esi-report-${date}.json`, csv: `esi-report-${date}.csv` });
+
+function* withNewline(chunks: Iterable<string>): Generator<string> {
+  yield* chunks;
+  yield '\n';
+}
 
 /** Writes esi-report-DATE.json and .csv; each appears complete or not at all (write, then rename). */
 export async function writeReportFiles(report: DailyReportT, dir: string): Promise<string[]> {
@@ -29,7 +37,8 @@ export async function writeReportFiles(report: DailyReportT, dir: string): Promi
   const csv = join(folder, names.csv);
   const tmp = (p: string) => `${p}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp(json), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+    // Exactly JSON.stringify(report, null, 2) and a newline, written piece by piece.
+    await pipeline(Readable.from(batched(withNewline(prettyChunks(report)))), createWriteStream(tmp(json), { mode: 0o640 }));
     await pipeline(Readable.from(csvRecords(report)), stringify(), createWriteStream(tmp(csv), { mode: 0o640 }));
     await rename(tmp(json), json);
     await rename(tmp(csv), csv);
@@ -59,7 +68,7 @@ export interface Produced {
 export async function produceReport(db: Database, opts: ProduceOptions, runId?: string): Promise<Produced> {
   const id = runId ?? (await insertRun(db.pool, opts.date, opts.trigger, APP_VERSION));
   try {
-    const report = await buildDailyReport(db.pool, { date: opts.date, zone: opts.zone, now: opts.now });
+    const report = await buildDailyReport(db.reportPool, { date: opts.date, zone: opts.zone, now: opts.now });
     const files = opts.outDir ? await writeReportFiles(report, opts.outDir) : [];
     const run = await finishRun(db.pool, id, report.totals, report.meta.contentHash);
     // The report lists patients' MRNs: producing it is a read of patient data like any other.
@@ -75,7 +84,7 @@ export async function produceReport(db: Database, opts: ProduceOptions, runId?: 
     );
     return { run, report, files };
   } catch (err) {
-    await failRun(db.pool, id, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    await failRun(db.pool, id, failureText(describeReportFailure(err))).catch(() => undefined);
     throw err;
   }
 }

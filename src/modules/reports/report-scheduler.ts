@@ -10,6 +10,8 @@ import type { Config } from '../../config.ts';
 import type { Database } from '../../db/prisma.ts';
 import { isUniqueViolation } from '../../shared/db-errors.ts';
 import { APP_VERSION } from '../../version.ts';
+import { sealAuditDays } from '../audit/audit-seals.ts';
+import { describeReportFailure } from './report-failure.ts';
 import { produceReport } from './report-producer.ts';
 import {
   abandonStaleScheduledRuns,
@@ -55,7 +57,8 @@ export function createReportScheduler(opts: SchedulerOptions) {
   const timers: NodeJS.Timeout[] = [];
 
   async function produceScheduled(date: string): Promise<ScheduledOutcome> {
-    const client = await db.pool.connect();
+    // The advisory lock is held on a report connection for as long as the report takes.
+    const client = await db.reportPool.connect();
     const key = [REPORT_LOCK_NAMESPACE, dayNumber(date)];
     let broken = false;
     try {
@@ -92,6 +95,14 @@ export function createReportScheduler(opts: SchedulerOptions) {
     const now = clock();
     const latest = latestDueDate(now, zone);
     if (upToDate === latest || now.getTime() < retryAt) return [];
+    // Seal every ended day of the audit trail first, so the reports below verify them too. A failure
+    // here is logged and retried with the next night's run; the reports go ahead.
+    try {
+      const { sealed } = await sealAuditDays(db.pool, zone, now);
+      if (sealed.length) log.info({ from: sealed[0], to: sealed.at(-1), days: sealed.length }, 'audit trail sealed');
+    } catch (err) {
+      log.error({ failure: describeReportFailure(err) }, 'sealing the audit trail failed');
+    }
     const [done, first] = await Promise.all([
       scheduledDatesDone(db.pool, addDaysIso(latest, -(catchUp - 1)), latest),
       firstScheduledDate(db.pool),
@@ -102,7 +113,7 @@ export function createReportScheduler(opts: SchedulerOptions) {
       try {
         results.push(await produceScheduled(date));
       } catch (err) {
-        log.error({ date, err: { message: (err as Error).message } }, 'nightly report failed');
+        log.error({ date, failure: describeReportFailure(err) }, 'nightly report failed');
         results.push({ date, outcome: 'failed' });
       }
     }
@@ -114,7 +125,7 @@ export function createReportScheduler(opts: SchedulerOptions) {
   function tick(): void {
     if (stopped || inFlight) return;
     inFlight = runDue()
-      .catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'report scheduler check failed'))
+      .catch((err: unknown) => log.warn({ failure: describeReportFailure(err) }, 'report scheduler check failed'))
       .finally(() => {
         inFlight = null;
       });

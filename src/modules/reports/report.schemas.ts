@@ -88,6 +88,26 @@ export const AuditGapItem = z.object({
   missingAction: z.string(),
 });
 
+export const AuditSealItem = z.object({
+  day: IsoDate.describe('the clinic-local day whose sealed audit events or seal no longer match'),
+  problem: z
+    .enum(['ROWS_CHANGED', 'ROWS_REMOVED', 'ROWS_INSERTED', 'SEAL_ALTERED', 'CHAIN_BROKEN'])
+    .describe(
+      "ROWS_*: the day's audit events differ from what was sealed; SEAL_ALTERED/CHAIN_BROKEN: the seals themselves were edited or removed",
+    ),
+  sealedRowCount: z.number().int(),
+  rowCount: z.number().int(),
+});
+
+export const AuditSealSummary = z
+  .object({
+    sealedDays: z.number().int(),
+    firstDay: IsoDate.nullable(),
+    lastDay: IsoDate.nullable(),
+    lastSeal: z.string().nullable().describe('the seal of lastDay: kept outside the database, it pins every day up to it'),
+  })
+  .describe('the seals up to the report date (so a re-run of the date gives the same)');
+
 export const MissingOutcomeItem = z.object({
   injectionId: z.string(),
   mrn: z.string(),
@@ -126,6 +146,7 @@ export const INTEGRITY_CHECKS = [
   'scheduledNowIneligible',
   'closedEpisodeInjections',
   'auditGaps',
+  'auditSeals',
 ] as const;
 export type IntegrityCheckName = (typeof INTEGRITY_CHECKS)[number];
 
@@ -205,6 +226,8 @@ export const DailyReport = z
       scheduledNowIneligible: z.array(NowIneligibleItem),
       closedEpisodeInjections: z.array(ClosedEpisodeItem),
       auditGaps: z.array(AuditGapItem),
+      auditSeals: z.array(AuditSealItem),
+      seals: AuditSealSummary,
     }),
     missingOutcomes: z.array(MissingOutcomeItem),
     noShowsAndCancellations: z.array(AbsenceItem),

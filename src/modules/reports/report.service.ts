@@ -1,7 +1,7 @@
 // Builds the nightly audit report for one clinic-local date. The one builder behind all three entry
 // points (GET /v1/reports/daily, the `report` CLI, the in-server scheduler). All sections are read in
-// one read-only REPEATABLE READ transaction on one connection: one consistent snapshot, so totals,
-// sections and integrity checks never disagree with each other.
+// read-only REPEATABLE READ transactions on two connections sharing one exported snapshot: one
+// consistent view, so totals, sections and integrity checks never disagree with each other.
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
@@ -17,6 +17,7 @@ import {
   OUTCOME_DUE_DAYS,
 } from './report-day.queries.ts';
 import { clinicTotals, flaggedPatients } from './report-flags.queries.ts';
+import { batched, canonicalChunks } from './report-json.ts';
 import {
   auditGaps,
   closedEpisodeInjections,
@@ -24,6 +25,7 @@ import {
   r2IntervalPairs,
   scheduledNowIneligible,
 } from './report-integrity.queries.ts';
+import { verifyAuditSeals } from '../audit/audit-seals.ts';
 import { INTEGRITY_CHECKS, REPORT_FLAGS, type DailyReportT, type IntegrityCheckName } from './report.schemas.ts';
 
 /** Integrity checks list at most this many items each (with the full count), so a badly broken
@@ -37,6 +39,7 @@ const CHECK_DESCRIPTIONS: Record<IntegrityCheckName, string> = {
     'Scheduled injections the episode as it is now would refuse: its R1 exemption was withdrawn or a red flag was added without a clearance',
   closedEpisodeInjections: 'Injections still scheduled on a closed episode, or completed on a date after the episode was closed',
   auditGaps: 'Patients, episodes and injections whose state lacks the audit event that must record it',
+  auditSeals: 'Sealed days whose audit events were changed, removed or inserted after sealing, or whose seals were altered',
 };
 
 export interface BuildOptions {
@@ -45,69 +48,85 @@ export interface BuildOptions {
   now: Date;
 }
 
-/** Canonical JSON (object keys sorted) so the hash depends on content only, never on key order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** SHA-256 of the report without the production metadata (generatedAt, version, the hash itself). */
 export function contentHash(
   report: Omit<DailyReportT, 'meta'> & { meta: Omit<DailyReportT['meta'], 'contentHash'> | DailyReportT['meta'] },
 ): string {
   const { generatedAt: _g, version: _v, ...meta } = report.meta as DailyReportT['meta'];
   const { contentHash: _h, ...rest } = meta;
-  return createHash('sha256')
-    .update(canonical({ ...report, meta: rest }))
-    .digest('hex');
+  // Hashed piece by piece: the canonical text of a large report is never held whole.
+  const hash = createHash('sha256');
+  for (const piece of batched(canonicalChunks({ ...report, meta: rest }))) hash.update(piece);
+  return hash.digest('hex');
 }
 
-async function readSections(client: pg.PoolClient, date: string, zone: string) {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+const SNAPSHOT_SETTINGS = [
+  // A nightly job over years of history: more sort memory than an API request gets (and more time:
+  // it runs on the report's own pool, whose statement limit is minutes, not seconds).
+  "SET LOCAL work_mem = '64MB'",
+  // JIT compilation cost seconds per query here and saved nothing: these plans are hash joins and scans.
+  'SET LOCAL jit = off',
+];
+
+/** Runs `work` on two connections that see one snapshot: the first exports it, the second imports
+ * it (SET TRANSACTION SNAPSHOT), so the sections read on either describe the same instant. Two
+ * connections let PostgreSQL compute the integrity checks while this process receives and parses the
+ * day's sections and the overdue outcomes. */
+async function inOneSnapshot<T>(pool: pg.Pool, work: (a: pg.PoolClient, b: pg.PoolClient) => Promise<T>): Promise<T> {
+  const a = await pool.connect();
+  let b: pg.PoolClient | undefined;
+  const begun: pg.PoolClient[] = [];
   try {
-    // A nightly job over years of history: more time and sort memory than an API request gets.
-    await client.query("SET LOCAL statement_timeout = '10min'");
-    await client.query("SET LOCAL work_mem = '64MB'");
-    // JIT compilation cost seconds per query here and saved nothing: these plans are hash joins and scans.
-    await client.query('SET LOCAL jit = off');
-    const sections = {
-      injections: await dayInjections(client, date),
-      r1Exemptions: await dayExemptions(client, date),
-      absences: await dayAbsences(client, date),
-      missingOutcomes: await missingOutcomes(client, date),
-      r2IntervalPairs: await r2IntervalPairs(client, INTEGRITY_ITEM_LIMIT),
-      r1WithoutExemption: await r1WithoutExemption(client, INTEGRITY_ITEM_LIMIT),
-      scheduledNowIneligible: await scheduledNowIneligible(client, INTEGRITY_ITEM_LIMIT),
-      closedEpisodeInjections: await closedEpisodeInjections(client, zone, INTEGRITY_ITEM_LIMIT),
-      auditGaps: await auditGaps(client, INTEGRITY_ITEM_LIMIT),
-      flags: await flaggedPatients(client, date),
-      clinic: await clinicTotals(client),
-    };
-    await client.query('COMMIT');
-    return sections;
+    await a.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    begun.push(a);
+    const { rows } = await a.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+    b = await pool.connect();
+    await b.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    begun.push(b);
+    await b.query(`SET TRANSACTION SNAPSHOT '${rows[0]!.id.replace(/[^0-9A-F-]/gi, '')}'`);
+    for (const c of begun) for (const sql of SNAPSHOT_SETTINGS) await c.query(sql);
+    const result = await work(a, b);
+    await Promise.all(begun.map((c) => c.query('COMMIT')));
+    return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await Promise.all(begun.map((c) => c.query('ROLLBACK').catch(() => undefined)));
     throw err;
+  } finally {
+    b?.release();
+    a.release();
   }
+}
+
+async function readSections(pool: pg.Pool, date: string, zone: string) {
+  return inOneSnapshot(pool, async (a, b) => {
+    // The integrity checks (PostgreSQL's work) on one connection while the other carries the rows.
+    const integrity = (async () => ({
+      r2IntervalPairs: await r2IntervalPairs(b, INTEGRITY_ITEM_LIMIT),
+      r1WithoutExemption: await r1WithoutExemption(b, INTEGRITY_ITEM_LIMIT),
+      scheduledNowIneligible: await scheduledNowIneligible(b, INTEGRITY_ITEM_LIMIT),
+      closedEpisodeInjections: await closedEpisodeInjections(b, zone, INTEGRITY_ITEM_LIMIT),
+      auditGaps: await auditGaps(b, INTEGRITY_ITEM_LIMIT),
+      seals: await verifyAuditSeals(b, date),
+    }))();
+    const day = (async () => ({
+      injections: await dayInjections(a, date),
+      r1Exemptions: await dayExemptions(a, date),
+      absences: await dayAbsences(a, date),
+      missingOutcomes: await missingOutcomes(a, date),
+      flags: await flaggedPatients(a, date),
+      clinic: await clinicTotals(a),
+    }))();
+    // Both settle before either error is thrown: no query is left running on a released connection.
+    const [i, d] = await Promise.allSettled([integrity, day]);
+    if (i.status === 'rejected') throw i.reason;
+    if (d.status === 'rejected') throw d.reason;
+    return { ...d.value, ...i.value };
+  });
 }
 
 export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promise<DailyReportT> {
   const { date, zone } = opts;
-  const client = await pool.connect();
-  let s: Awaited<ReturnType<typeof readSections>>;
-  try {
-    s = await readSections(client, date, zone);
-  } finally {
-    client.release();
-  }
+  const s = await readSections(pool, date, zone);
   const localTime = (instant: string) => DateTime.fromISO(instant, { zone }).toFormat('HH:mmZZ');
   const dayStart = DateTime.fromISO(date, { zone }).startOf('day');
   const dayEnd = dayStart.plus({ days: 1 });
@@ -118,8 +137,10 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
     (typeof REPORT_FLAGS)[number],
     number
   >;
+  const auditSeals = { count: s.seals.problems.length, items: s.seals.problems.slice(0, INTEGRITY_ITEM_LIMIT) };
+  const found = { ...s, auditSeals };
   const checks = INTEGRITY_CHECKS.map((check) => {
-    const { count, items } = s[check];
+    const { count, items } = found[check];
     return { check, description: CHECK_DESCRIPTIONS[check], ok: count === 0, count, truncated: items.length < count };
   });
   const integrityIssues = checks.reduce((n, c) => n + c.count, 0);
@@ -162,6 +183,8 @@ export async function buildDailyReport(pool: pg.Pool, opts: BuildOptions): Promi
       scheduledNowIneligible: s.scheduledNowIneligible.items,
       closedEpisodeInjections: s.closedEpisodeInjections.items,
       auditGaps: s.auditGaps.items,
+      auditSeals: auditSeals.items,
+      seals: { sealedDays: s.seals.sealedDays, firstDay: s.seals.firstDay, lastDay: s.seals.lastDay, lastSeal: s.seals.lastSeal },
     },
     missingOutcomes: s.missingOutcomes,
     noShowsAndCancellations: s.absences.map((a) => ({ ...a, localTime: localTime(a.scheduledAt) })),

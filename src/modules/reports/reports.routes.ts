@@ -3,9 +3,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { AppError } from '../../shared/errors.ts';
 import { ctxOf } from '../../shared/request-context.ts';
-import { decodeCursor, encodeCursor, problems } from '../../shared/schemas.ts';
+import { Uuid, encodeCursor, problems, readCursor } from '../../shared/schemas.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { csvStream } from './report-csv.ts';
 import { reportFileNames } from './report-producer.ts';
@@ -57,7 +56,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<Deps> = async (app, { db, conf
     async (request, reply) => {
       const { date, format } = request.query;
       const csv = format === 'csv' || (format === undefined && prefersCsv(request.headers.accept));
-      const report = await buildDailyReport(db.pool, { date, zone: config.clinicTimeZone, now: clock() });
+      const report = await buildDailyReport(db.reportPool, { date, zone: config.clinicTimeZone, now: clock() });
       await writeAudit(db.prisma, ctxOf(request), { action: 'report.read', entityType: 'report', entityId: date, after: { date } });
       reply.header('cache-control', 'no-store');
       if (!csv) return report;
@@ -81,14 +80,13 @@ export const reportsRoutes: FastifyPluginAsyncZod<Deps> = async (app, { db, conf
     },
     async (request) => {
       const { date, limit, cursor } = request.query;
-      const raw = decodeCursor(cursor);
-      const m = raw === undefined ? null : CURSOR.exec(raw);
-      if (raw !== undefined && !m) {
-        throw new AppError('REQUEST.VALIDATION', 'cursor is not valid', {
-          errors: [{ path: 'querystring.cursor', message: 'is not a cursor returned by this endpoint' }],
-        });
-      }
-      const rows = await listRuns(db.pool, { date, limit: limit + 1, after: m ? { startedAt: m[1]!, id: m[2]! } : undefined });
+      const after = readCursor(cursor, (text) => {
+        const m = CURSOR.exec(text);
+        const at = m?.[1] ? new Date(m[1]) : undefined;
+        if (!m?.[2] || !at || Number.isNaN(at.getTime()) || at.toISOString() !== m[1] || !Uuid.safeParse(m[2]).success) return undefined;
+        return { startedAt: m[1], id: m[2] };
+      });
+      const rows = await listRuns(db.pool, { date, limit: limit + 1, after });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return { items: page, nextCursor: rows.length > limit && last ? encodeCursor(`${last.startedAt}|${last.id}`) : null };

@@ -34,6 +34,7 @@ interface AuditRow {
   entityType: string;
   entityId: string | null;
   patientId: string | null;
+  patientIds: string[] | null;
   requestId: string;
   at: Date;
   before: any;
@@ -93,9 +94,10 @@ describe('changes and reads of one patient, each audited', () => {
 
     const found = await as.front_desk('GET', `/v1/patients?q=${encodeURIComponent('Audra Trail')}`);
     expect(found.body.items.map((p: { id: string }) => p.id)).toContain(pid);
+    // One event for the whole page, naming every patient it shows.
     const listed = await eventsOf(found);
-    expect(listed.map((r) => r.patientId).sort()).toEqual(found.body.items.map((p: { id: string }) => p.id).sort());
-    expect(new Set(listed.map((r) => r.action))).toEqual(new Set(['patient.list']));
+    expect(listed.map((r) => [r.action, r.patientId])).toEqual([['patient.list', null]]);
+    expect([...listed[0]!.patientIds!].sort()).toEqual(found.body.items.map((p: { id: string }) => p.id).sort());
 
     const episode = await as.clinician('POST', `/v1/patients/${pid}/episodes`, {
       region: 'lumbar',
@@ -164,10 +166,9 @@ describe('changes and reads of one patient, each audited', () => {
     await theEvent(history, 'auditor', { action: 'injection.history.read', patientId: pid });
     const day = await as.front_desk('GET', '/v1/schedule?date=2027-03-02');
     const rows = await eventsOf(day);
-    expect(rows.map((r) => [r.action, r.entityId, r.patientId])).toEqual(
-      day.body.items.map((i: { id: string; patientId: string }) => ['schedule.read', i.id, i.patientId]),
-    );
-    expect(rows.map((r) => r.entityId)).toContain(iid);
+    expect(rows.map((r) => [r.action, r.entityType, r.entityId, r.patientId])).toEqual([['schedule.read', 'schedule', '2027-03-02', null]]);
+    expect([...rows[0]!.patientIds!].sort()).toEqual([...new Set(day.body.items.map((i: { patientId: string }) => i.patientId))].sort());
+    expect(rows[0]!.patientIds).toContain(pid);
 
     const closed = await as.clinician('POST', `/v1/episodes/${eid}/close`, { reason: 'resolved' });
     const cl = (await eventsOf(closed)).find((r) => r.action === 'episode.close')!;
@@ -321,6 +322,57 @@ describe('GET /v1/audit-events', () => {
     expect(new Set(paged).size).toBe(paged.length);
     expect([...paged].sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : -1))).toEqual(paged);
     expect((await as.auditor('GET', '/v1/audit-events?cursor=not-a-cursor')).status).toBe(400);
+  });
+
+  it('finds every list read that showed a patient: schedule pages, searches and reads of the trail', async () => {
+    const f = factories(t.app);
+    const family = `Listed${randomUUID().slice(0, 8)}`;
+    const [p1, p2] = [await f.patient({ familyName: family }), await f.patient({ familyName: family })];
+    const e1 = await as.clinician('POST', `/v1/patients/${p1.id}/episodes`, {
+      region: 'lumbar',
+      diagnosis: 'radiculopathy',
+      conservativeCareStartedOn: '2027-01-04',
+      therapies: ['physical_therapy'],
+      severity: 'severe',
+      neurologicalSigns: [],
+    });
+    const booked = await as.front_desk('POST', '/v1/injections', {
+      patientId: p1.id,
+      episodeId: e1.body.id,
+      scheduledAt: '2027-08-02T15:00:00Z',
+      level: 'L4-L5',
+      approach: 'transforaminal',
+      side: 'left',
+    });
+    expect(booked.status).toBe(201);
+    const search = await as.front_desk('GET', `/v1/patients?q=${family}`);
+    expect(search.body.items).toHaveLength(2);
+    const schedule = await as.front_desk('GET', '/v1/schedule?date=2027-08-02&limit=1');
+    expect(schedule.body.items.map((i: { patientId: string }) => i.patientId)).toEqual([p1.id]);
+    // A read of the trail filtered to another patient, whose page shows p2's search event.
+    const trail = await as.auditor('GET', `/v1/audit-events?actorId=${keys.front_desk.id}&limit=2`);
+    expect(
+      trail.body.items.some((e: AuditRow) => e.patientIds?.includes(p2.id)),
+      JSON.stringify(trail.body),
+    ).toBe(true);
+
+    const [searchEvent] = await eventsOf(search);
+    const [scheduleEvent] = await eventsOf(schedule);
+    const [trailEvent] = await eventsOf(trail);
+    expect(trailEvent!.patientIds).toEqual(expect.arrayContaining([p1.id, p2.id]));
+    const idsFor = async (patientId: string) =>
+      ((await as.auditor('GET', `/v1/audit-events?patientId=${patientId}&limit=100`)).body.items as AuditRow[]).map((e) => e.id);
+    const ofP1 = await idsFor(p1.id);
+    expect(ofP1).toEqual(expect.arrayContaining([searchEvent!.id, scheduleEvent!.id, trailEvent!.id]));
+    const ofP2 = await idsFor(p2.id);
+    expect(ofP2).toEqual(expect.arrayContaining([searchEvent!.id, trailEvent!.id]));
+    // The schedule page showed only p1.
+    expect(ofP2).not.toContain(scheduleEvent!.id);
+    // Events about the patient itself are still found, newest first.
+    const items = (await as.auditor('GET', `/v1/audit-events?patientId=${p2.id}&limit=100`)).body.items as AuditRow[];
+    expect(items.map((e) => e.action)).toEqual(expect.arrayContaining(['patient.create', 'patient.list', 'audit.read']));
+    expect(items.every((e) => e.patientId === p2.id || e.patientIds?.includes(p2.id))).toBe(true);
+    expect(items.every((e, k) => k === 0 || BigInt(e.id) < BigInt(items[k - 1]!.id))).toBe(true);
   });
 
   it('audits reading the trail itself', async () => {

@@ -131,3 +131,30 @@ describe('a create that committed although its request failed', () => {
     expect(await count('SELECT count(*)::int AS n FROM injections WHERE "patientId" = $1', [patientId])).toBe(1);
   });
 });
+
+describe('the answer cannot be stored after the change committed', () => {
+  it('still answers 201 with the booking, and a stale retry is answered with the same booking', async () => {
+    const { patientId, episodeId } = await factories(t.app).patientWithEpisode({ severity: 'severe' });
+    const key = randomUUID();
+    const body = { patientId, episodeId, scheduledAt: '2027-06-07T09:00:00-04:00', approach: 'caudal', side: 'midline' };
+    // The database refuses to store the answer (as when it goes away between COMMIT and that UPDATE).
+    await sql.query(`CREATE FUNCTION refuse_completion() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.state = 'completed' THEN RAISE EXCEPTION 'storage unavailable' USING ERRCODE = '57P01'; END IF; RETURN NEW; END $$`);
+    await sql.query(
+      `CREATE TRIGGER refuse_completion BEFORE UPDATE ON idempotency_records FOR EACH ROW EXECUTE FUNCTION refuse_completion()`,
+    );
+    let first;
+    try {
+      first = await post('/v1/injections', body, key);
+    } finally {
+      await sql.query('DROP TRIGGER refuse_completion ON idempotency_records');
+      await sql.query('DROP FUNCTION refuse_completion()');
+    }
+    expect(first.statusCode, first.body).toBe(201);
+    await sql.query(`UPDATE idempotency_records SET "createdAt" = now() - interval '2 minutes' WHERE key = $1`, [key]);
+    const retry = await post('/v1/injections', body, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json().id).toBe(first.json().id);
+    expect(await count('SELECT count(*)::int AS n FROM injections WHERE "patientId" = $1', [patientId])).toBe(1);
+  });
+});

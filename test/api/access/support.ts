@@ -44,7 +44,7 @@ export interface Instance {
 
 /** Another app process on the same database: its own pool, its own in-memory state. */
 export async function secondInstance(t: TestApp): Promise<Instance> {
-  const db = createDatabase({ url: t.testDb.url, poolSize: 4 });
+  const db = createDatabase({ url: t.testDb.servingUrl, poolSize: 4 });
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, cb) {

@@ -135,10 +135,19 @@ describe('GET /v1/reports/daily on the spring-forward day 2027-03-14', () => {
       ['scheduledNowIneligible', true, 0],
       ['closedEpisodeInjections', true, 0],
       ['auditGaps', true, 0],
+      ['auditSeals', true, 0],
     ]);
     expect(r.integrity.checks.every((c: any) => c.description.length > 20)).toBe(true);
-    for (const k of ['r2IntervalPairs', 'r1WithoutExemption', 'scheduledNowIneligible', 'closedEpisodeInjections', 'auditGaps'])
+    for (const k of [
+      'r2IntervalPairs',
+      'r1WithoutExemption',
+      'scheduledNowIneligible',
+      'closedEpisodeInjections',
+      'auditGaps',
+      'auditSeals',
+    ]) {
       expect(r.integrity[k]).toEqual([]);
+    }
     expect(r.totals.integrityIssues).toBe(0);
   });
 

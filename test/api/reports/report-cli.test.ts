@@ -75,7 +75,8 @@ describe('npm run report', () => {
   });
 
   it('writes the JSON and CSV files, records the run and reports a re-run as unchanged', async () => {
-    const r = await report(['--date', '2027-03-14', '--out', dir], { DATABASE_URL: t.testDb.url });
+    // As in production: migrations as the owner, the report as the serving role.
+    const r = await report(['--date', '2027-03-14', '--out', dir], { DATABASE_URL: t.testDb.servingUrl, DATABASE_OWNER_URL: t.testDb.url });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('first run for this date');
@@ -89,7 +90,10 @@ describe('npm run report', () => {
     expect(csv[0]).toEqual(['section', 'meta']);
     expect(csv.filter((row) => row[0] === 'section').map((row) => row[1])).toContain('integrity.auditGaps');
 
-    const again = await report(['--date', '2027-03-14', '--out', dir], { DATABASE_URL: t.testDb.url });
+    const again = await report(['--date', '2027-03-14', '--out', dir], {
+      DATABASE_URL: t.testDb.servingUrl,
+      DATABASE_OWNER_URL: t.testDb.url,
+    });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('same as the previous run');
     const { rows } = await sql.query(

@@ -61,11 +61,16 @@ describe('GET /v1/reports/daily as CSV', () => {
       ['integrity.scheduledNowIneligible', json.integrity.scheduledNowIneligible],
       ['integrity.closedEpisodeInjections', json.integrity.closedEpisodeInjections],
       ['integrity.auditGaps', json.integrity.auditGaps],
+      ['integrity.auditSeals', json.integrity.auditSeals],
       ['missingOutcomes', json.missingOutcomes],
       ['noShowsAndCancellations', json.noShowsAndCancellations],
       ['flags', json.flags],
     ];
-    expect(Object.keys(csv)).toEqual(['meta', 'totals', ...tables.map(([n]) => n)]);
+    // The seals' summary is a key,value section after the seal problems.
+    const names = tables.map(([n]) => n);
+    names.splice(names.indexOf('integrity.auditSeals') + 1, 0, 'integrity.seals');
+    expect(Object.keys(csv)).toEqual(['meta', 'totals', ...names]);
+    expect(csv['integrity.seals']!.rows.map((r) => r[0])).toEqual(['sealedDays', 'firstDay', 'lastDay', 'lastSeal']);
     for (const [name, items] of tables) {
       const { header, rows } = csv[name]!;
       expect(rows.length, name).toBe(items.length);
@@ -105,6 +110,7 @@ describe('GET /v1/reports/daily as CSV', () => {
       ['scheduledNowIneligible', 'true', '0'],
       ['closedEpisodeInjections', 'true', '0'],
       ['auditGaps', 'true', '0'],
+      ['auditSeals', 'true', '0'],
     ]);
   });
 

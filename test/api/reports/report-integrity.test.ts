@@ -3,6 +3,7 @@
 // database with the R2 constraint dropped, must each be caught by their check.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditGaps } from '../../../src/modules/reports/report-integrity.queries.ts';
 import { createTestApp, factories, type TestApp } from '../../helpers/app.ts';
 import { DESK, uid } from './fixture.ts';
 
@@ -22,7 +23,7 @@ const report = async (date: string) => {
   const res = await t.app.inject({
     method: 'GET',
     url: `/v1/reports/daily?date=${date}`,
-    headers: { authorization: 'Bearer test-admin-key-0123456789abcdef' },
+    headers: { authorization: 'Bearer test-admin-key-0123456789abcdef-0123456789' },
   });
   expect(res.statusCode).toBe(200);
   return res.json();
@@ -75,7 +76,7 @@ describe('integrity checks', () => {
 
     const r = await report('2027-03-14');
     expect(r.integrity.ok).toBe(true);
-    expect(r.integrity.checks.map((x: any) => x.count)).toEqual([0, 0, 0, 0, 0]);
+    expect(r.integrity.checks.map((x: any) => x.count)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(r.r1Exemptions).toHaveLength(1);
     expect(r.r1Exemptions[0]).toMatchObject({
       episodeId: b.episodeId,
@@ -174,8 +175,17 @@ describe('integrity checks', () => {
       ['scheduledNowIneligible', false, 1],
       ['closedEpisodeInjections', false, 2],
       ['auditGaps', false, 3],
+      ['auditSeals', true, 0],
     ]);
     expect(r.totals.integrityIssues).toBe(8);
+    // The listing stops at the limit in report order, entity type by entity type, and counts them all.
+    const full = await auditGaps(sql, 10);
+    expect(full.items).toEqual(r.integrity.auditGaps);
+    for (const limit of [1, 2, 3]) {
+      const cut = await auditGaps(sql, limit);
+      expect(cut.count).toBe(3);
+      expect(cut.items).toEqual(r.integrity.auditGaps.slice(0, limit));
+    }
   });
 
   it('falls back to the episode stamp for an exemption the audit trail does not record', async () => {

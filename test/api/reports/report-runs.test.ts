@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { produceReport } from '../../../src/modules/reports/report-producer.ts';
@@ -65,16 +68,61 @@ describe('report runs', () => {
     expect((await runs('?date=2027-03-14')).json().items.map((r: any) => r.differsFromPrevious)).toEqual([true, false, null]);
   });
 
-  it('records a failed run with its error', async () => {
-    // The report's own connection fails; the run bookkeeping (pool.query) still works.
-    const real = t.db.pool;
-    const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(new Error('database went away')));
-    const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
-    await expect(produceReport(broken, { date: '2027-03-12', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toThrow(
-      'database went away',
+  it('records a failed run with a code and a message that quote nothing of the error', async () => {
+    // The report's own connection fails with what a database error can say: a row's values. The run
+    // bookkeeping (pool.query) still works.
+    const real = t.db.reportPool;
+    const leak = Object.assign(new Error('duplicate key value violates unique constraint "patients_mrn_key": Key (mrn)=(MRN-SECRET-77)'), {
+      code: '23505',
+    });
+    const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(leak));
+    const broken = { ...t.db, reportPool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
+    await expect(produceReport(broken, { date: '2027-03-12', zone: 'America/New_York', trigger: 'cli', now: new Date() })).rejects.toBe(
+      leak,
     );
     const [latest] = (await runs('?date=2027-03-12')).json().items;
-    expect(latest).toMatchObject({ status: 'failed', error: 'database went away', totals: null, resultHash: null });
+    expect(latest).toMatchObject({
+      status: 'failed',
+      error: 'REPORT.DATABASE_ERROR: the database refused a report query (SQLSTATE 23505)',
+      totals: null,
+      resultHash: null,
+    });
+    expect(JSON.stringify(latest)).not.toContain('MRN-SECRET');
+  });
+
+  it('records a file-system failure by its code, without the path or message', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esi-runs-'));
+    try {
+      // A file where the report folder should be: mkdir fails with a message quoting the path.
+      const blocker = join(dir, 'Jane-Doe-MRN-123');
+      await writeFile(blocker, 'x');
+      await expect(
+        produceReport(t.db, {
+          date: '2027-03-11',
+          zone: 'America/New_York',
+          trigger: 'cli',
+          now: new Date(),
+          outDir: join(blocker, 'out'),
+        }),
+      ).rejects.toThrow(/Jane-Doe/);
+      const [latest] = (await runs('?date=2027-03-11')).json().items;
+      expect(latest.status).toBe('failed');
+      expect(latest.error).toMatch(/^REPORT\.FILE_ERROR: the report files could not be written \((ENOTDIR|EEXIST)\)/);
+      expect(latest.error).not.toContain('Jane');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('records any other failure as an internal error naming only its kind', async () => {
+    const real = t.db.pool;
+    const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(new TypeError('Cannot read "Jane Doe"')));
+    const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
+    await expect(
+      produceReport(broken, { date: '2027-03-10', zone: 'America/New_York', trigger: 'cli', now: new Date() }),
+    ).rejects.toThrow();
+    const [latest] = (await runs('?date=2027-03-10')).json().items;
+    expect(latest.error).toBe('REPORT.INTERNAL_ERROR: the report could not be produced (TypeError)');
   });
 
   it('refuses a cursor it did not issue, and other roles than auditor and admin', async () => {

@@ -46,7 +46,7 @@ export interface SeededPatient {
 
 export async function seedPatient(
   a: Api,
-  opts: { familyName: string; givenName: string; careStartedOn: string; severity?: string; diagnosis?: string },
+  opts: { familyName: string; givenName: string; careStartedOn: string; severity?: string; diagnosis?: string; signs?: string[] },
 ): Promise<SeededPatient> {
   const mrn = `E2E-${randomBytes(4).toString('hex').toUpperCase()}`;
   const p = await a.post('/v1/patients', {
@@ -62,7 +62,7 @@ export async function seedPatient(
     conservativeCareStartedOn: opts.careStartedOn,
     therapies: ['medication', 'physical_therapy'],
     severity: opts.severity ?? 'moderate',
-    neurologicalSigns: [],
+    neurologicalSigns: opts.signs ?? [],
   });
   return { id: p.id, mrn, givenName: opts.givenName, familyName: opts.familyName, episodeId: e.id };
 }
@@ -91,4 +91,9 @@ export async function seedInjection(
       assessedOn: plusDays(date, 14),
     });
   return inj.id as string;
+}
+
+/** A clinician's consultation (R5) letting the episode hold up to `allow` injections. */
+export async function seedConsultation(a: Api, p: SeededPatient, allow: number): Promise<void> {
+  await a.post(`/v1/episodes/${p.episodeId}/consultations`, { allowInjections: allow, note: 'Agreed further injections (test data).' });
 }

@@ -43,6 +43,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   const log = createWriteStream('test-results/e2e-server.log');
   const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env };
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
+  if (!env.DATABASE_OWNER_URL) delete childEnv.DATABASE_OWNER_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);

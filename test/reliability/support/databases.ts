@@ -15,6 +15,8 @@ export { withDatabase };
 
 export interface TestDatabase {
   url: string;
+  /** The same database as the serving role (set for clones of the run's template). */
+  servingUrl?: string;
   pool: pg.Pool;
   query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   drop(): Promise<void>;
@@ -40,7 +42,7 @@ function wrap(url: string, onDrop: () => Promise<void>): TestDatabase {
 export async function cloneDatabase(label: string): Promise<TestDatabase> {
   const name = `esi_reltest_${label}_${randomBytes(4).toString('hex')}`;
   const clone = await cloneFromTemplate(inject('relServerUrl'), inject('relTemplateDb'), name);
-  return wrap(clone.url, clone.drop);
+  return { ...wrap(clone.url, clone.drop), servingUrl: withDatabase(inject('relServingServerUrl'), name) };
 }
 
 export interface OwnCluster {

@@ -1,26 +1,11 @@
-// The one place that talks HTTP: bearer key on every call, Idempotency-Key on every POST, problem
-// responses turned into ApiError, and a 401 reported so the app can return to sign-in.
-import { ApiError, toApiError } from './problem';
-import type {
-  BookInjection,
-  ClosedEpisode,
-  CreateEpisode,
-  CreatePatient,
-  DailyReport,
-  Eligibility,
-  Episode,
-  History,
-  Injection,
-  Me,
-  Patient,
-  PatientDetail,
-  PatientPage,
-  RecordOutcome,
-  Schedule,
-  UpdateEpisode,
-} from './types';
-
-type Query = Record<string, string | number | undefined>;
+// The one place that talks HTTP, through openapi-fetch on the generated OpenAPI types: paths, params,
+// bodies and answers are checked against the server's own contract at build time. Bearer key on every
+// call, the caller's Idempotency-Key on every POST, problem responses turned into ApiError, and a 401
+// reported so the app can return to sign-in.
+import createClient, { type Client } from 'openapi-fetch';
+import { ApiError, problemError } from './problem';
+import type { paths } from './schema';
+import type { BookInjection, CreateEpisode, CreatePatient, DailyReport, IssueKey, RecordOutcome, UpdateEpisode } from './types';
 
 /** crypto.randomUUID exists only in secure contexts; a clinic may serve the dashboard over plain HTTP. */
 export function newIdempotencyKey(): string {
@@ -32,73 +17,105 @@ export function newIdempotencyKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const enc = encodeURIComponent;
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** One user submission's Idempotency-Key (see useSubmit); a call made outside a form gets a fresh one. */
+type Idem = string | undefined;
 
 export class ApiClient {
+  private readonly http: Client<paths>;
+
   constructor(
-    private readonly key: string,
+    key: string,
     private readonly onUnauthorized: (err: ApiError) => void = () => undefined,
-  ) {}
-
-  async raw(
-    method: string,
-    path: string,
-    opts: { query?: Query; body?: unknown; accept?: string; signal?: AbortSignal } = {},
-  ): Promise<Response> {
-    const qs = Object.entries(opts.query ?? {})
-      .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
-      .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
-      .join('&');
-    const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, accept: opts.accept ?? 'application/json' };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    if (method === 'POST') headers['idempotency-key'] = newIdempotencyKey();
-    const res = await fetch(qs ? `${path}?${qs}` : path, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
+  ) {
+    this.http = createClient<paths>({
+      baseUrl: typeof window === 'undefined' ? '' : window.location.origin,
+      headers: { authorization: `Bearer ${key}`, accept: 'application/json' },
+      // Looked up at call time, so a page (or a test) that replaces fetch is honoured.
+      fetch: (req) => globalThis.fetch(req),
     });
-    if (!res.ok) {
-      const err = await toApiError(res);
-      if (res.status === 401) this.onUnauthorized(err);
-      throw err;
+  }
+
+  private async ok<T>(p: Promise<Answer<T>>): Promise<T> {
+    const { data, error, response } = await p;
+    if (response.ok) return data as T;
+    const err = problemError(response, error);
+    if (response.status === 401) this.onUnauthorized(err);
+    throw err;
+  }
+
+  private post = (idem: Idem) => ({ headers: { 'idempotency-key': idem ?? newIdempotencyKey() } });
+
+  me = (signal?: AbortSignal) => this.ok(this.http.GET('/v1/me', { signal }));
+  /** The whole day: the schedule comes in pages, followed here until the last. */
+  schedule = async (date: string, signal?: AbortSignal) => {
+    const page = (cursor?: string) =>
+      this.ok(this.http.GET('/v1/schedule', { params: { query: { date, limit: 500, ...(cursor ? { cursor } : {}) } }, signal }));
+    const first = await page();
+    const items = [...first.items];
+    for (let next = first.nextCursor; next;) {
+      const more = await page(next);
+      items.push(...more.items);
+      next = more.nextCursor;
     }
-    return res;
-  }
-
-  private async json<T>(method: string, path: string, opts: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-    const res = await this.raw(method, path, opts);
-    return (await res.json()) as T;
-  }
-
-  me = (signal?: AbortSignal) => this.json<Me>('GET', '/v1/me', { signal });
-  schedule = (date: string, signal?: AbortSignal) => this.json<Schedule>('GET', '/v1/schedule', { query: { date }, signal });
+    return { ...first, items, nextCursor: null };
+  };
   searchPatients = (q: string, cursor: string | undefined, signal?: AbortSignal) =>
-    this.json<PatientPage>('GET', '/v1/patients', { query: { q, cursor, limit: 20 }, signal });
-  createPatient = (body: CreatePatient) => this.json<Patient>('POST', '/v1/patients', { body });
-  patient = (id: string, signal?: AbortSignal) => this.json<PatientDetail>('GET', `/v1/patients/${enc(id)}`, { signal });
-  history = (id: string, signal?: AbortSignal) => this.json<History>('GET', `/v1/patients/${enc(id)}/injections`, { signal });
+    this.ok(
+      this.http.GET('/v1/patients', { params: { query: { ...(q ? { q } : {}), ...(cursor ? { cursor } : {}), limit: 20 } }, signal }),
+    );
+  createPatient = (body: CreatePatient, idem?: Idem) => this.ok(this.http.POST('/v1/patients', { body, ...this.post(idem) }));
+  patient = (id: string, signal?: AbortSignal) => this.ok(this.http.GET('/v1/patients/{id}', { params: { path: { id } }, signal }));
+  history = (id: string, signal?: AbortSignal) =>
+    this.ok(this.http.GET('/v1/patients/{id}/injections', { params: { path: { id } }, signal }));
   eligibility = (id: string, on: string, signal?: AbortSignal) =>
-    this.json<Eligibility>('GET', `/v1/patients/${enc(id)}/eligibility`, { query: { on }, signal });
-  openEpisode = (patientId: string, body: CreateEpisode) => this.json<Episode>('POST', `/v1/patients/${enc(patientId)}/episodes`, { body });
-  updateEpisode = (id: string, body: UpdateEpisode) => this.json<Episode>('PATCH', `/v1/episodes/${enc(id)}`, { body });
-  closeEpisode = (id: string, reason: string) => this.json<ClosedEpisode>('POST', `/v1/episodes/${enc(id)}/close`, { body: { reason } });
-  book = (body: BookInjection) => this.json<Injection>('POST', '/v1/injections', { body });
-  reschedule = (id: string, scheduledAt: string) =>
-    this.json<Injection>('POST', `/v1/injections/${enc(id)}/reschedule`, { body: { scheduledAt } });
-  cancel = (id: string, reason: string) => this.json<Injection>('POST', `/v1/injections/${enc(id)}/cancel`, { body: { reason } });
-  noShow = (id: string) => this.json<Injection>('POST', `/v1/injections/${enc(id)}/no-show`, { body: {} });
-  complete = (id: string, performedAt: string) =>
-    this.json<Injection>('POST', `/v1/injections/${enc(id)}/complete`, { body: { performedAt } });
-  recordOutcome = (id: string, body: RecordOutcome) => this.json<Injection>('PUT', `/v1/injections/${enc(id)}/outcome`, { body });
-  dailyReport = (date: string, signal?: AbortSignal) => this.json<DailyReport>('GET', '/v1/reports/daily', { query: { date }, signal });
+    this.ok(this.http.GET('/v1/patients/{id}/eligibility', { params: { path: { id }, query: { on } }, signal }));
+  openEpisode = (patientId: string, body: CreateEpisode, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/patients/{id}/episodes', { params: { path: { id: patientId } }, body, ...this.post(idem) }));
+  updateEpisode = (id: string, body: UpdateEpisode) => this.ok(this.http.PATCH('/v1/episodes/{id}', { params: { path: { id } }, body }));
+  closeEpisode = (id: string, reason: string, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/episodes/{id}/close', { params: { path: { id } }, body: { reason }, ...this.post(idem) }));
+  clearRedFlags = (id: string, reason: string, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/episodes/{id}/red-flag-clearance', { params: { path: { id } }, body: { reason }, ...this.post(idem) }));
+  recordConsultation = (id: string, body: { allowInjections: number; note: string }, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/episodes/{id}/consultations', { params: { path: { id } }, body, ...this.post(idem) }));
+  book = (body: BookInjection, idem?: Idem) => this.ok(this.http.POST('/v1/injections', { body, ...this.post(idem) }));
+  reschedule = (id: string, scheduledAt: string, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/injections/{id}/reschedule', { params: { path: { id } }, body: { scheduledAt }, ...this.post(idem) }));
+  cancel = (id: string, reason: string, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/injections/{id}/cancel', { params: { path: { id } }, body: { reason }, ...this.post(idem) }));
+  noShow = (id: string, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/injections/{id}/no-show', { params: { path: { id } }, body: {}, ...this.post(idem) }));
+  complete = (id: string, performedAt: string, idem?: Idem) =>
+    this.ok(this.http.POST('/v1/injections/{id}/complete', { params: { path: { id } }, body: { performedAt }, ...this.post(idem) }));
+  recordOutcome = (id: string, body: RecordOutcome) =>
+    this.ok(this.http.PUT('/v1/injections/{id}/outcome', { params: { path: { id } }, body }));
+  dailyReport = (date: string, signal?: AbortSignal) =>
+    this.ok(this.http.GET('/v1/reports/daily', { params: { query: { date } }, signal })) as Promise<DailyReport>;
+  apiKeys = (signal?: AbortSignal) => this.ok(this.http.GET('/v1/api-keys', { signal }));
+  issueKey = (body: IssueKey, idem?: Idem) => this.ok(this.http.POST('/v1/api-keys', { body, ...this.post(idem) }));
+  revokeKey = (id: string) => this.ok(this.http.DELETE('/v1/api-keys/{id}', { params: { path: { id } } }));
 
   /** The report as CSV, for a Blob download: fetched with the bearer header, which a plain link cannot send. */
   async dailyReportCsv(date: string): Promise<Blob> {
-    const res = await this.raw('GET', '/v1/reports/daily', { query: { date }, accept: 'text/csv' });
-    if (!(res.headers.get('content-type') ?? '').includes('text/csv')) {
-      throw new ApiError(res.status, 'REPORT.NOT_CSV', 'The server did not return the report as CSV.');
+    const { data, error, response } = await this.http.GET('/v1/reports/daily', {
+      params: { query: { date } },
+      headers: { accept: 'text/csv' },
+      parseAs: 'blob',
+    });
+    if (!response.ok) {
+      const err = problemError(response, error);
+      if (response.status === 401) this.onUnauthorized(err);
+      throw err;
     }
-    return res.blob();
+    if (!(response.headers.get('content-type') ?? '').includes('text/csv')) {
+      throw new ApiError(response.status, 'REPORT.NOT_CSV', 'The server did not return the report as CSV.');
+    }
+    return data as unknown as Blob;
   }
 }

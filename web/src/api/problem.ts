@@ -25,6 +25,14 @@ function isProblem(v: unknown): v is Problem {
   return typeof v === 'object' && v !== null && typeof (v as { detail?: unknown }).detail === 'string';
 }
 
+/** An ApiError from a failed response whose body has already been read (parsed JSON, or text). */
+export function problemError(res: Response, body: unknown): ApiError {
+  if (isProblem(body))
+    return new ApiError(res.status, body.code, body.detail, { violations: body.violations ?? [], errors: body.errors ?? [] });
+  const text = res.statusText ? ` ${res.statusText}` : '';
+  return new ApiError(res.status, 'HTTP', `The server answered ${res.status}${text}. Please try again.`);
+}
+
 /** Turns a failed response into an ApiError, whatever the body holds. */
 export async function toApiError(res: Response): Promise<ApiError> {
   const type = res.headers.get('content-type') ?? '';

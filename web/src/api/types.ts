@@ -42,6 +42,10 @@ export type CreateEpisode = Body<'/v1/patients/{id}/episodes', 'post'>;
 export type UpdateEpisode = Body<'/v1/episodes/{id}', 'patch'>;
 export type BookInjection = Body<'/v1/injections', 'post'>;
 export type RecordOutcome = Body<'/v1/injections/{id}/outcome', 'put'>;
+export type IssueKey = Body<'/v1/api-keys', 'post'>;
+export type ApiKeyList = Ok<'/v1/api-keys', 'get'>;
+export type ApiKey = ApiKeyList['items'][number];
+export type IssuedKey = Ok<'/v1/api-keys', 'post'>;
 
 export type InjectionStatus = Injection['status'];
 export type Side = Injection['side'];

@@ -19,5 +19,5 @@ export function useAuth(): Auth {
 
 export function useCan(): (action: Action) => boolean {
   const { me } = useAuth();
-  return (action) => can(me.role, action);
+  return (action) => can(me, action);
 }

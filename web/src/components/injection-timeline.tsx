@@ -1,6 +1,7 @@
 // The injection history on a date axis, hand-drawn in SVG: each injection as a marker (filled =
 // performed, hollow = booked, cross = cancelled or no-show), the days between counted injections as
 // brackets, and pain before → after above each injection that has an outcome.
+import { levelsText } from './badges';
 import { useCallback, useState } from 'react';
 import type { HistoryItem } from '../api/types';
 import { addDays, daysBetween, formatDate } from '../lib/time';
@@ -159,7 +160,7 @@ export function InjectionTimeline({ items, today }: { items: HistoryItem[]; toda
         {/* injections */}
         {items.map((i) => (
           <g key={i.id} className={`marker marker-${i.status}`}>
-            <title>{`${formatDate(i.localDate)}: ${i.level} ${i.side}, ${i.status.replace('_', '-')}`}</title>
+            <title>{`${formatDate(i.localDate)}: ${levelsText(i.levels)} ${i.side}, ${i.status.replace('_', '-')}`}</title>
             {counted(i) ? (
               <circle cx={x(i.localDate)} cy={TRACK} r={7} />
             ) : (

@@ -20,7 +20,7 @@ describe('daily report rendering', () => {
     };
     render(<ReportBody report={report} />);
     const sections = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
-    expect(sections[0]).toBe('Integrity');
+    expect(sections[0]).toBe('Integrity checks');
     expect(screen.getByText('No integrity problems found.')).toBeTruthy();
   });
 
@@ -35,7 +35,7 @@ describe('daily report rendering', () => {
       },
     };
     render(<ReportBody report={report} />);
-    const integrity = screen.getByRole('region', { name: 'Integrity' });
+    const integrity = screen.getByRole('region', { name: 'Integrity checks' });
     expect(within(integrity).queryByText('No integrity problems found.')).toBeNull();
     expect(within(integrity).getByText('MRN-7')).toBeTruthy();
     expect(within(integrity).getByRole('columnheader', { name: 'Days apart' })).toBeTruthy();
@@ -54,7 +54,40 @@ describe('daily report rendering', () => {
     expect(isEmptySection({ ok: false, checks: [], pairs: [] })).toBe(false);
     expect(isEmptySection({ problems: [{ a: 1 }] })).toBe(false);
     expect(isEmptySection({ count: 0 })).toBe(true);
-    expect(humanize('noShowsAndCancellations')).toBe('No shows and cancellations');
-    expect(humanize('r2IntervalPairs')).toBe('R2 interval pairs');
+    expect(humanize('noShowsAndCancellations')).toBe('No-shows and cancellations');
+    expect(humanize('byStatus')).toBe('By status');
+  });
+
+  it('names the checks in words, never by their code names', () => {
+    const report = {
+      ...base,
+      integrity: {
+        ok: false,
+        checks: [
+          { check: 'r2IntervalPairs', description: 'x', ok: false, count: 1 },
+          { check: 'r1WithoutExemption', description: 'y', ok: true, count: 0 },
+        ],
+        r2IntervalPairs: [{ mrn: 'MRN-7', firstDate: '2027-01-01', secondDate: '2027-01-10', daysApart: 9 }],
+      },
+      r1Exemptions: [],
+      missingOutcomes: [],
+    };
+    const { container } = render(<ReportBody report={report} />);
+    expect(container.textContent).not.toMatch(/r2IntervalPairs|r1WithoutExemption|r1Exemptions|missingOutcomes/);
+    expect(screen.getAllByText('Injections fewer than 14 days apart').length).toBeGreaterThan(0);
+    expect(screen.getByText('Injections inside the six-week trial without an exemption')).toBeTruthy();
+  });
+
+  it('gives every landmark its own name and lets keyboard users reach wide tables', () => {
+    const report = { ...base, integrity: { ok: true, checks: [] }, noShowsAndCancellations: [{ mrn: 'MRN-2', status: 'no_show' }] };
+    render(<ReportBody report={report} />);
+    const regions = screen.getAllByRole('region');
+    const names = regions.map(
+      (r) => r.getAttribute('aria-label') ?? document.getElementById(r.getAttribute('aria-labelledby') ?? '')?.textContent,
+    );
+    expect(names.every(Boolean)).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
+    for (const scroller of document.querySelectorAll('.table-scroll')) expect(scroller.getAttribute('tabindex')).toBe('0');
+    expect(screen.getByRole('cell', { name: 'No-show' })).toBeTruthy();
   });
 });

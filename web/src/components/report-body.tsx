@@ -14,8 +14,52 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{
 
 const Zone = createContext<string | null>(null);
 
-/** "byStatus" → "By status", "integrity_problems" → "Integrity problems". */
+/** The report's field and check names in the words of the clinic, where camel case is not enough. */
+const WORDS: Record<string, string> = {
+  integrity: 'Integrity checks',
+  checks: 'Checks run',
+  check: 'Check',
+  r2IntervalPairs: 'Injections fewer than 14 days apart',
+  r1WithoutExemption: 'Injections inside the six-week trial without an exemption',
+  closedEpisodeInjections: 'Injections on closed episodes',
+  auditGaps: 'Changes missing from the audit trail',
+  r1Exemptions: 'Six-week trial not required (exemptions)',
+  r1ExemptionsFlagged: 'Exemptions to review',
+  missingOutcomes: 'Completed injections without an outcome',
+  noShowsAndCancellations: 'No-shows and cancellations',
+  integrityIssues: 'Integrity problems',
+  no_show: 'No-show',
+  mrn: 'MRN',
+  injectionId: 'Injection',
+  episodeId: 'Episode',
+  firstInjectionId: 'First injection',
+  secondInjectionId: 'Second injection',
+  dayOfTrial: 'Day of the conservative trial',
+  meta: 'About this report',
+  ruleParameters: 'Rule settings',
+  conservativeTrialDays: 'Conservative trial (days)',
+  minIntervalDays: 'Minimum days between injections',
+  flagParameters: 'Flag settings',
+  reportParameters: 'Report settings',
+  contentHash: 'Content fingerprint (SHA-256)',
+  ok: 'Passed',
+  truncated: 'List shortened',
+  URGENT_SURGICAL_REVIEW: 'Urgent surgical review',
+  SURGICAL_REVIEW: 'Surgical review',
+  ANNUAL_LIMIT: 'Annual limit',
+  ADDITIONAL_INJECTION_CONSULT: 'Consult before another injection',
+  BOOKED_NOW_INELIGIBLE: 'Booked injection no longer eligible',
+  RECORDED_UNDER_24H_BEFORE_BOOKING: 'Exemption recorded less than a day before booking',
+  NO_RECORD_OF_EXEMPTION: 'No record of the exemption',
+  SCHEDULED_ON_CLOSED_EPISODE: 'Still scheduled on a closed episode',
+  DATED_AFTER_EPISODE_CLOSED: 'Dated after the episode closed',
+  audit_trail: 'Audit trail',
+};
+
+/** "byStatus" → "By status", "integrity_problems" → "Integrity problems"; known names in words. */
 export function humanize(key: string): string {
+  const known = WORDS[key];
+  if (known) return known;
   const words = key
     .replace(/[_-]+/g, ' ')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -38,7 +82,7 @@ function Text({ v }: { v: string }) {
         {formatDateTime(v, zone)}
       </time>
     );
-  return <>{v}</>;
+  return <>{WORDS[v] ?? v}</>;
 }
 
 function Cell({ v }: { v: unknown }): ReactNode {
@@ -79,8 +123,9 @@ function Table({ rows, caption }: { rows: Json[]; caption: string }) {
       </ul>
     );
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  // A table wider than the screen scrolls inside its frame, which keyboard users reach with Tab.
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={`${caption} (table)`}>
       <table className="table compact">
         <caption className="sr-only">{caption}</caption>
         <thead>
@@ -124,10 +169,12 @@ function Facts({ entries }: { entries: [string, Json][] }) {
   );
 }
 
-function Section({ name, value, depth }: { name: string; value: Json; depth: number }) {
+function Section({ name, value, depth, path = name }: { name: string; value: Json; depth: number; path?: string }) {
   const H = depth === 0 ? 'h2' : 'h3';
+  // Nested names repeat (totals → injections, and the injections list): a table's label names its parent too.
+  const caption = depth === 0 ? humanize(name) : `${humanize(path.split('.')[0] ?? name)}: ${humanize(name)}`;
   let body: ReactNode;
-  if (Array.isArray(value)) body = <Table rows={value} caption={humanize(name)} />;
+  if (Array.isArray(value)) body = <Table rows={value} caption={caption} />;
   else if (isRecord(value)) {
     const entries = Object.entries(value);
     const flat = entries.filter(([, v]) => isFlat(v));
@@ -141,12 +188,12 @@ function Section({ name, value, depth }: { name: string; value: Json; depth: num
         {groups.length > 0 && (
           <div className="fact-groups">
             {groups.map(([k, v]) => (
-              <Section key={k} name={k} value={v} depth={depth + 1} />
+              <Section key={k} name={k} value={v} depth={depth + 1} path={`${path}.${k}`} />
             ))}
           </div>
         )}
         {rest.map(([k, v]) => (
-          <Section key={k} name={k} value={v} depth={depth + 1} />
+          <Section key={k} name={k} value={v} depth={depth + 1} path={`${path}.${k}`} />
         ))}
         {entries.length === 0 && <p className="muted">None.</p>}
       </>
@@ -157,9 +204,19 @@ function Section({ name, value, depth }: { name: string; value: Json; depth: num
         <Cell v={value} />
       </p>
     );
+  // Only top-level sections are landmarks (each with its own heading); nested groups are plain blocks,
+  // so no two landmarks share a name.
+  const id = `sec-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  if (depth > 0)
+    return (
+      <div className="report-subsection">
+        <H>{humanize(name)}</H>
+        {body}
+      </div>
+    );
   return (
-    <section className={depth === 0 ? 'card report-section' : 'report-subsection'} aria-label={humanize(name)}>
-      <H>{humanize(name)}</H>
+    <section className="card report-section" aria-labelledby={id}>
+      <H id={id}>{humanize(name)}</H>
       {body}
     </section>
   );
@@ -176,7 +233,11 @@ function IntegrityBody({ value }: { value: Json }) {
   // `ok` is said in words above; empty lists of findings add nothing.
   const shown = Object.entries(value).filter(([k, v]) => k !== 'ok' && !(Array.isArray(v) && v.length === 0));
   return (
-    <>{shown.map(([k, v]) => (isScalar(v) ? <Facts key={k} entries={[[k, v]]} /> : <Section key={k} name={k} value={v} depth={1} />))}</>
+    <>
+      {shown.map(([k, v]) =>
+        isScalar(v) ? <Facts key={k} entries={[[k, v]]} /> : <Section key={k} name={k} value={v} depth={1} path={`integrity.${k}`} />,
+      )}
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
-// The clinic's IANA zone, learned from the first API answer that names it (schedule, history, report)
-// and kept for the tab. Until then the browser's zone is only a first guess for "today".
-import { useSyncExternalStore } from 'react';
+// The clinic's IANA zone. GET /v1/me names it at sign-in, so a signed-in view never guesses; API answers
+// that name it (schedule, history, report) keep it current for the tab.
+import { useContext, useSyncExternalStore } from 'react';
+import { AuthContext } from '../auth/auth-context';
 import { session } from '../auth/session';
 import { browserZone } from './time';
 
@@ -22,5 +23,7 @@ export function useClinicZone(): { zone: string; known: boolean } {
     },
     () => known,
   );
-  return { zone: z ?? browserZone(), known: z !== null };
+  const fromMe = useContext(AuthContext)?.me.timeZone ?? null;
+  const zone = z ?? fromMe;
+  return { zone: zone ?? browserZone(), known: zone !== null };
 }

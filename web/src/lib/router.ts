@@ -1,8 +1,9 @@
 // A small history-API router: the server sends index.html for every /app/* path, so each view has a
 // real URL that survives reload and can be bookmarked at the front desk.
 import { useSyncExternalStore, type MouseEvent } from 'react';
+import { wantHeadingFocus } from './a11y';
 
-export type RouteName = 'today' | 'patients' | 'patient' | 'book' | 'report' | 'notFound';
+export type RouteName = 'today' | 'patients' | 'patient' | 'book' | 'report' | 'keys' | 'notFound';
 export interface Route {
   name: RouteName;
   id?: string;
@@ -11,7 +12,10 @@ export interface Route {
 
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
-window.addEventListener('popstate', notify);
+window.addEventListener('popstate', () => {
+  wantHeadingFocus();
+  notify();
+});
 
 function subscribe(l: () => void) {
   listeners.add(l);
@@ -31,6 +35,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (parts[0] === 'patients' && parts[1] && parts.length === 2) return { name: 'patient', id: parts[1], query };
   if (parts[0] === 'patients' && parts[1] && parts[2] === 'book' && parts.length === 3) return { name: 'book', id: parts[1], query };
   if (parts[0] === 'report' && parts.length === 1) return { name: 'report', query };
+  if (parts[0] === 'keys' && parts.length === 1) return { name: 'keys', query };
   return { name: 'notFound', query };
 }
 
@@ -43,7 +48,10 @@ export function useRoute(): Route {
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === snapshot()) return;
   if (opts.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
+  else {
+    window.history.pushState(null, '', to);
+    wantHeadingFocus();
+  }
   window.scrollTo?.(0, 0);
   notify();
 }
@@ -61,4 +69,5 @@ export const paths = {
   patient: (id: string) => `/app/patients/${encodeURIComponent(id)}`,
   book: (id: string) => `/app/patients/${encodeURIComponent(id)}/book`,
   report: (date?: string) => (date ? `/app/report?date=${date}` : '/app/report'),
+  keys: () => '/app/keys',
 };

@@ -29,7 +29,12 @@ function eligibilityServer(onBook: (c: Call) => ReturnType<Parameters<typeof fak
 function renderForm() {
   render(
     <SignedIn role="front_desk">
-      <BookingForm patient={patient()} episode={episode()} zone={ZONE} last={injection({ level: 'L5-S1', side: 'right' })} />
+      <BookingForm
+        patient={patient()}
+        episode={episode()}
+        zone={ZONE}
+        last={injection({ levels: ['L5-S1'], level: 'L5-S1', side: 'right' })}
+      />
     </SignedIn>,
   );
 }
@@ -65,7 +70,7 @@ describe('booking form', () => {
       patientId: patient().id,
       episodeId: episode().id,
       scheduledAt: '2027-01-12T10:30:00-05:00',
-      level: 'L5-S1',
+      levels: ['L5-S1'],
       approach: 'transforaminal',
       side: 'right',
     });

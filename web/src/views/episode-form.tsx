@@ -2,14 +2,14 @@ import { useState } from 'react';
 import type { Episode, Region, Severity, Sign, Therapy } from '../api/types';
 import { useAuth } from '../auth/auth-context';
 import { label } from '../components/badges';
-import { ErrorNote } from '../components/status';
+import { ErrorNote, FieldError } from '../components/status';
 import { useClinicZone } from '../lib/clinic-zone';
-import { dateIn } from '../lib/time';
+import { addDays, dateIn, formatDate, isIsoDate } from '../lib/time';
 import { useSubmit } from '../lib/use-submit';
 
 const REGIONS: Region[] = ['lumbar', 'cervical', 'thoracic'];
 const SEVERITIES: Severity[] = ['mild', 'moderate', 'severe'];
-const SIGNS: Sign[] = ['numbness', 'tingling', 'weakness', 'reflex_loss', 'bowel_bladder'];
+const SIGNS: Sign[] = ['numbness', 'tingling', 'weakness', 'reflex_loss', 'bowel_bladder', 'saddle_anesthesia'];
 const THERAPIES: Therapy[] = ['medication', 'physical_therapy', 'activity_modification', 'exercise_education'];
 
 function Checks<T extends string>({
@@ -56,30 +56,63 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
   const { zone } = useClinicZone();
   const [region, setRegion] = useState<Region>(episode?.region ?? 'lumbar');
   const [diagnosis, setDiagnosis] = useState(episode?.diagnosis ?? '');
-  const [startedOn, setStartedOn] = useState(() => episode?.conservativeCareStartedOn ?? dateIn(zone));
+  // No default: "today" would silently hold every booking for six weeks.
+  const [startedOn, setStartedOn] = useState(() => episode?.conservativeCareStartedOn ?? '');
+  const today = dateIn(zone);
+  const startProblem = episode
+    ? null
+    : !startedOn
+      ? 'Enter when conservative care started.'
+      : !isIsoDate(startedOn) || startedOn < '1900-01-01'
+        ? 'Enter a whole date (day, month and year).'
+        : startedOn > today
+          ? 'Conservative care cannot start in the future.'
+          : null;
+  const [tried, setTried] = useState(false);
   const [severity, setSeverity] = useState<Severity>(episode?.severity ?? 'moderate');
   const [signs, setSigns] = useState<Sign[]>(episode?.neurologicalSigns ?? []);
   const [therapies, setTherapies] = useState<Therapy[]>(episode?.therapies ?? []);
 
-  const { busy, error, submit } = useSubmit(async () => {
+  const { busy, error, submit } = useSubmit(async (idem) => {
     if (episode) {
-      await api.updateEpisode(episode.id, { diagnosis: diagnosis.trim(), severity, neurologicalSigns: signs, therapies });
-      onDone('Episode updated.');
+      const updated = await api.updateEpisode(episode.id, { diagnosis: diagnosis.trim(), severity, neurologicalSigns: signs, therapies });
+      // The edit stands, but booked injections the episode no longer allows are named (nothing is cancelled).
+      const warned = updated.warnings.map((w) => `${formatDate(w.localDate)}: ${w.message}`);
+      onDone(
+        warned.length
+          ? `Episode updated. ${warned.length === 1 ? 'One booked injection no longer passes' : `${warned.length} booked injections no longer pass`} the rules; move or cancel ${warned.length === 1 ? 'it' : 'them'}: ${warned.join(' ')}`
+          : 'Episode updated.',
+      );
     } else {
-      await api.openEpisode(patientId, {
+      const body = {
         region,
         diagnosis: diagnosis.trim(),
         conservativeCareStartedOn: startedOn,
         severity,
         neurologicalSigns: signs,
         therapies,
-      });
+      };
+      await api.openEpisode(patientId, body, idem(body));
       onDone('Episode opened.');
     }
   });
+  const trialEnds = !episode && startProblem === null ? addDays(startedOn, 42) : null;
 
   return (
-    <form className="form episode-form" onSubmit={(e) => void submit(e)} aria-label={episode ? 'Edit episode' : 'Open episode'}>
+    <form
+      className="form episode-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTried(true);
+        if (startProblem !== null) {
+          document.getElementById('ep-start')?.focus();
+          return;
+        }
+        void submit(e);
+      }}
+      aria-label={episode ? 'Edit episode' : 'Open episode'}
+    >
       <div className="grid">
         {!episode && (
           <div className="field">
@@ -106,7 +139,22 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
         {!episode && (
           <div className="field">
             <label htmlFor="ep-start">Conservative care started on</label>
-            <input id="ep-start" type="date" required value={startedOn} onChange={(e) => setStartedOn(e.target.value)} />
+            <input
+              id="ep-start"
+              type="date"
+              required
+              max={today}
+              value={startedOn}
+              onChange={(e) => setStartedOn(e.target.value)}
+              aria-invalid={(tried && startProblem !== null) || undefined}
+              aria-describedby={`ep-start-help${tried && startProblem !== null ? ' ep-start-error' : ''}`}
+            />
+            <span id="ep-start-help" className="muted small">
+              The first day of medication, physical therapy or other conservative care for this complaint. Unless the episode is severe or
+              records a neurological sign, injections may start six weeks after it
+              {trialEnds ? `: from ${formatDate(trialEnds)}` : ''}.
+            </span>
+            {tried && startProblem !== null && <FieldError id="ep-start-error">{startProblem}</FieldError>}
           </div>
         )}
         <div className="field wide">
@@ -115,6 +163,10 @@ export function EpisodeForm({ patientId, episode, onDone, onClose }: Props) {
         </div>
       </div>
       <Checks legend="Neurological signs" name="signs" all={SIGNS} value={signs} onChange={setSigns} />
+      <p className="muted small">
+        Bowel or bladder dysfunction and saddle anaesthesia are red flags (possible cauda equina syndrome): recording one blocks booking
+        until a clinician records a clearance.
+      </p>
       <Checks legend="Conservative therapies tried" name="therapies" all={THERAPIES} value={therapies} onChange={setTherapies} />
       {error !== null && <ErrorNote error={error} />}
       <div className="buttons">
@@ -133,8 +185,8 @@ export function CloseEpisodeForm({ episode, onDone, onClose }: { episode: Episod
   const { api } = useAuth();
   const [reason, setReason] = useState('');
 
-  const { busy, error, submit } = useSubmit(async () => {
-    const closed = await api.closeEpisode(episode.id, reason.trim());
+  const { busy, error, submit } = useSubmit(async (idem) => {
+    const closed = await api.closeEpisode(episode.id, reason.trim(), idem({ reason: reason.trim() }));
     const n = closed.cancelledInjectionIds.length;
     onDone(n ? `Episode closed; ${n} future injection${n === 1 ? '' : 's'} cancelled.` : 'Episode closed.');
   });

@@ -6,16 +6,20 @@ import { useCan } from '../auth/auth-context';
 import { label } from '../components/badges';
 import { formatDate } from '../lib/time';
 import { CloseEpisodeForm, EpisodeForm } from './episode-form';
+import { Consultations, RedFlags } from './episode-clinical';
 
 type Mode = 'edit' | 'close' | 'open' | null;
 
 export function EpisodePanel({
   patientId,
   episode,
+  counted,
   onChanged,
 }: {
   patientId: string;
   episode: Episode | null;
+  /** Scheduled and completed injections of the episode (R5 counts them). */
+  counted?: number | undefined;
   onChanged: (msg: string) => void;
 }) {
   const can = useCan();
@@ -43,6 +47,7 @@ export function EpisodePanel({
   return (
     <div className="card">
       <h2>Open episode: {episode.region}</h2>
+      <RedFlags episode={episode} onDone={done} />
       <dl className="facts">
         <dt>Diagnosis</dt>
         <dd>{episode.diagnosis}</dd>
@@ -66,6 +71,7 @@ export function EpisodePanel({
               : '—'}
         </dd>
       </dl>
+      <Consultations episode={episode} counted={counted} onDone={done} />
       {mode === null && (can('episode.edit') || can('episode.close')) && (
         <div className="buttons">
           {can('episode.edit') && (

@@ -20,6 +20,7 @@ export function OutcomeForm({ injection, zone, onSaved, onClose }: Props) {
   const [after, setAfter] = useState(o ? String(o.painAfter) : '');
   const [percent, setPercent] = useState(o ? String(o.percentImprovement) : '');
   const [assessedOn, setAssessedOn] = useState(() => o?.assessedOn ?? dateIn(zone));
+  const [relief, setRelief] = useState(o?.reliefLastedDays != null ? String(o.reliefLastedDays) : '');
   const idp = `outcome-${injection.id}`;
 
   const { busy, error, submit } = useSubmit(async () => {
@@ -27,6 +28,7 @@ export function OutcomeForm({ injection, zone, onSaved, onClose }: Props) {
       painBefore: Number(before),
       painAfter: Number(after),
       ...(percent.trim() ? { percentImprovement: Number(percent) } : {}),
+      ...(relief.trim() ? { reliefLastedDays: Number(relief) } : {}),
       assessedOn,
     });
     onSaved();
@@ -55,6 +57,7 @@ export function OutcomeForm({ injection, zone, onSaved, onClose }: Props) {
         {num('before', 'Pain before (0–10)', before, setBefore, 10)}
         {num('after', 'Pain after (0–10)', after, setAfter, 10)}
         {num('percent', 'Improvement % (optional)', percent, setPercent, 100, false)}
+        {num('relief', 'Days relief of 50% or more lasted (optional)', relief, setRelief, 3650, false)}
         <div className="field">
           <label htmlFor={`${idp}-on`}>Assessed on</label>
           <input id={`${idp}-on`} type="date" required value={assessedOn} onChange={(e) => setAssessedOn(e.target.value)} />

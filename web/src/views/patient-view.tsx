@@ -3,15 +3,18 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { HistoryItem } from '../api/types';
 import { useAuth, useCan } from '../auth/auth-context';
-import { FlagBadges, StatusBadge, label } from '../components/badges';
+import { FlagBadges, StatusBadge, label, levelsText } from '../components/badges';
 import { ActionButtons, ActionForm, type Mode } from '../components/injection-actions';
 import { InjectionTimeline } from '../components/injection-timeline';
-import { Empty, ErrorNote, Loading, Notice } from '../components/status';
+import { Empty, ErrorNote, Loading, Notice, confirmDone } from '../components/status';
+import { PageHeading } from '../lib/a11y';
 import { learnClinicZone, useClinicZone } from '../lib/clinic-zone';
+import { keys, useAfterChange } from '../lib/query';
 import { linkClick, paths } from '../lib/router';
 import { dateIn, daysBetween, formatDate, formatDateTime, formatTime } from '../lib/time';
 import { useLoad } from '../lib/use-load';
 import { EpisodePanel } from './episode-panel';
+import { NoEpisodeNote } from './no-episode-note';
 import { OutcomeForm } from './outcome-form';
 
 type Open = { id: string; mode: Mode | 'outcome' } | null;
@@ -20,8 +23,9 @@ export function PatientView({ id }: { id: string }) {
   const { api } = useAuth();
   const can = useCan();
   const { zone: guess } = useClinicZone();
-  const patient = useLoad(`patient:${id}`, (signal) => api.patient(id, signal));
-  const history = useLoad(`history:${id}`, (signal) => api.history(id, signal));
+  const patient = useLoad(keys.patient(id), (signal) => api.patient(id, signal));
+  const history = useLoad(keys.history(id), (signal) => api.history(id, signal));
+  const afterChange = useAfterChange();
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => learnClinicZone(history.data?.timeZone), [history.data?.timeZone]);
@@ -29,29 +33,32 @@ export function PatientView({ id }: { id: string }) {
 
   const changed = (msg: string) => {
     setOpen(null);
-    setNotice(msg);
-    patient.reload();
-    history.reload();
+    confirmDone(setNotice, msg);
+    void afterChange(id);
   };
 
-  if (patient.error !== undefined) return <ErrorNote error={patient.error} onRetry={patient.reload} />;
+  if (patient.error !== undefined)
+    return (
+      <section aria-labelledby="patient-title">
+        <PageHeading id="patient-title" title="Patient" />
+        <ErrorNote error={patient.error} onRetry={patient.reload} />
+      </section>
+    );
   const p = patient.data;
   if (!p) return <Loading what="the patient" />;
   const age = Math.floor(daysBetween(p.birthDate, dateIn(zone)) / 365.2425);
 
   return (
     <section aria-labelledby="patient-title">
-      <p className="crumbs">
+      <nav aria-label="Breadcrumb" className="crumbs">
         <a href={paths.patients()} onClick={linkClick}>
           Patients
         </a>{' '}
         ›
-      </p>
+      </nav>
       <div className="view-head">
         <div>
-          <h1 id="patient-title">
-            {p.givenName} {p.familyName}
-          </h1>
+          <PageHeading id="patient-title" title={`${p.givenName} ${p.familyName}`} />
           <p className="demographics">
             <span>
               MRN <strong>{p.mrn}</strong>
@@ -63,12 +70,13 @@ export function PatientView({ id }: { id: string }) {
             {p.email && <span>{p.email}</span>}
           </p>
         </div>
-        {can('injection.book') && (
+        {can('injection.book') && p.openEpisode && (
           <a className="button primary" href={paths.book(p.id)} onClick={linkClick}>
             Book injection
           </a>
         )}
       </div>
+      {can('injection.book') && !p.openEpisode && <NoEpisodeNote name={`${p.givenName} ${p.familyName}`} patientId={p.id} onPatientPage />}
       {notice && <Notice>{notice}</Notice>}
       <div className="columns">
         <div className="card">
@@ -76,9 +84,24 @@ export function PatientView({ id }: { id: string }) {
           <FlagBadges flags={p.flags} />
           <h3>Next and last</h3>
           <p>Next: {p.nextInjection ? formatDateTime(p.nextInjection.scheduledAt, zone) : <span className="muted">none booked</span>}</p>
-          <p>Last: {p.lastInjection ? formatDateTime(p.lastInjection.scheduledAt, zone) : <span className="muted">none</span>}</p>
+          <p>
+            Last:{' '}
+            {p.lastInjection ? (
+              formatDateTime(p.lastInjection.performedAt ?? p.lastInjection.scheduledAt, zone)
+            ) : (
+              <span className="muted">none</span>
+            )}
+          </p>
         </div>
-        <EpisodePanel patientId={p.id} episode={p.openEpisode} onChanged={changed} />
+        <EpisodePanel
+          patientId={p.id}
+          episode={p.openEpisode}
+          counted={
+            history.data?.items.filter((i) => i.episodeId === p.openEpisode?.id && (i.status === 'scheduled' || i.status === 'completed'))
+              .length
+          }
+          onChanged={changed}
+        />
       </div>
       <div className="card">
         <h2>Injection history</h2>
@@ -141,10 +164,10 @@ function HistoryTable({ items, zone, open, setOpen, onDone, canOutcome, who }: T
               <tr className={`status-row-${i.status}`}>
                 <td>
                   {formatDate(i.localDate)}
-                  <div className="muted small">{formatTime(i.scheduledAt, zone)}</div>
+                  <div className="muted small">{formatTime(i.performedAt ?? i.scheduledAt, zone)}</div>
                 </td>
                 <td>
-                  <strong>{i.level}</strong> · {label(i.side)}{' '}
+                  <strong>{levelsText(i.levels)}</strong> · {label(i.side)}{' '}
                   <div className="muted small">
                     {i.approach}, {i.region}
                   </div>

@@ -3,6 +3,8 @@ import { useState, type FormEvent } from 'react';
 import type { Patient } from '../api/types';
 import { useAuth, useCan } from '../auth/auth-context';
 import { Empty, ErrorNote, Loading } from '../components/status';
+import { PageHeading } from '../lib/a11y';
+import { keys } from '../lib/query';
 import { linkClick, navigate, paths } from '../lib/router';
 import { formatDate } from '../lib/time';
 import { useLoad } from '../lib/use-load';
@@ -13,7 +15,7 @@ export function PatientsView({ q }: { q: string }) {
   const can = useCan();
   const [text, setText] = useState(q);
   const [creating, setCreating] = useState(false);
-  const first = useLoad(`patients:${q}`, (signal) => api.searchPatients(q, undefined, signal));
+  const first = useLoad(keys.patients(q), (signal) => api.searchPatients(q, undefined, signal));
   const [more, setMore] = useState<{ q: string; items: Patient[]; next: string | null; error?: unknown; busy?: boolean } | null>(null);
   const extra = more?.q === q ? more : null;
   const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])];
@@ -39,7 +41,7 @@ export function PatientsView({ q }: { q: string }) {
   return (
     <section aria-labelledby="patients-title">
       <div className="view-head">
-        <h1 id="patients-title">Patients</h1>
+        <PageHeading id="patients-title" title={q ? `Patients matching “${q}”` : 'Patients'} />
         {can('patient.create') && !creating && (
           <button type="button" className="button primary" onClick={() => setCreating(true)}>
             New patient
@@ -69,30 +71,32 @@ export function PatientsView({ q }: { q: string }) {
         <Empty>{q ? `No patient matches “${q}”.` : 'No patients registered yet.'}</Empty>
       ) : (
         <>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">MRN</th>
-                <th scope="col">Born</th>
-                <th scope="col">Phone</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <a href={paths.patient(p.id)} onClick={linkClick}>
-                      {p.familyName}, {p.givenName}
-                    </a>
-                  </td>
-                  <td>{p.mrn}</td>
-                  <td>{formatDate(p.birthDate, { year: 'numeric', month: 'short', day: 'numeric' })}</td>
-                  <td>{p.phone ?? <span className="muted">—</span>}</td>
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Patients found">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">MRN</th>
+                  <th scope="col">Born</th>
+                  <th scope="col">Phone</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {items.map((p) => (
+                  <tr key={p.id}>
+                    <td>
+                      <a href={paths.patient(p.id)} onClick={linkClick}>
+                        {p.familyName}, {p.givenName}
+                      </a>
+                    </td>
+                    <td>{p.mrn}</td>
+                    <td>{formatDate(p.birthDate, { year: 'numeric', month: 'short', day: 'numeric' })}</td>
+                    <td>{p.phone ?? <span className="muted">—</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {extra?.error !== undefined && <ErrorNote error={extra.error} />}
           {next && (
             <button type="button" className="button secondary" onClick={() => void loadMore()} disabled={extra?.busy}>

@@ -5,7 +5,9 @@ import { messageOf } from '../api/problem';
 import { useAuth, useCan } from '../auth/auth-context';
 import { ErrorNote, Loading } from '../components/status';
 import { ReportBody } from '../components/report-body';
+import { PageHeading } from '../lib/a11y';
 import { learnClinicZone, useClinicZone } from '../lib/clinic-zone';
+import { keys } from '../lib/query';
 import { navigate, paths } from '../lib/router';
 import { addDays, dateIn, formatDate, isIsoDate } from '../lib/time';
 import { useLoad } from '../lib/use-load';
@@ -18,15 +20,16 @@ export function ReportView({ date }: { date: string | null }) {
   const yesterday = addDays(dateIn(zone), -1);
   const day = date && isIsoDate(date) ? date : yesterday;
   const allowed = can('report.view');
-  const report = useLoad(allowed ? `report:${day}` : null, (signal) => api.dailyReport(day, signal));
+  const report = useLoad(allowed ? keys.report(day) : null, (signal) => api.dailyReport(day, signal));
   const [download, setDownload] = useState<{ busy: boolean; error?: string }>({ busy: false });
   useEffect(() => learnClinicZone(report.data?.meta.timeZone), [report.data?.meta.timeZone]);
 
   if (!allowed)
     return (
-      <p className="state state-error" role="alert">
-        The daily report is available to auditors and administrators.
-      </p>
+      <section aria-labelledby="report-title">
+        <PageHeading id="report-title" title="Daily report" />
+        <p className="state state-error">The daily report is available to auditors and administrators.</p>
+      </section>
     );
 
   async function downloadCsv() {
@@ -51,8 +54,13 @@ export function ReportView({ date }: { date: string | null }) {
     <section aria-labelledby="report-title">
       <div className="view-head">
         <div>
-          <h1 id="report-title">Daily report: {formatDate(day, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}</h1>
-          <p className="muted">Every booking, change and read of patient data on that clinic day, with the integrity checks.</p>
+          <PageHeading
+            id="report-title"
+            title={`Daily report: ${formatDate(day, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}`}
+          />
+          <p className="muted">
+            The integrity checks, then what happened on that clinic day: injections by status, flags, and the changes made.
+          </p>
         </div>
         <div className="day-picker">
           <label htmlFor="report-date">Date</label>

@@ -3,7 +3,7 @@ import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../api/types';
 import { App } from '../app';
-import { SignedIn, fakeApi } from '../test-utils';
+import { SignedIn, fakeApi, meFor } from '../test-utils';
 import { history, injection, patient, schedule } from '../test-fixtures';
 import { PatientView } from './patient-view';
 import { PatientsView } from './patients-view';
@@ -21,7 +21,7 @@ const COMPLETED = injection();
 
 function api(role: Role) {
   return fakeApi((c) => {
-    if (c.path === '/v1/me') return { body: { id: 'k', name: `a ${role}`, role } };
+    if (c.path === '/v1/me') return { body: meFor(role) };
     if (c.path === '/v1/schedule') return { body: schedule(c.query.get('date') ?? '', [SCHEDULED]) };
     if (c.path === '/v1/patients') return { body: { items: [patient()], nextCursor: null } };
     if (c.path.endsWith('/injections')) return { body: history([COMPLETED, SCHEDULED]) };
@@ -49,6 +49,7 @@ describe.each(Object.entries(EXPECT) as [Role, (typeof EXPECT)[Role]][])('as %s'
     render(<App />);
     const nav = await screen.findByRole('navigation', { name: 'Main' });
     expect(within(nav).queryByRole('link', { name: 'Report' }) !== null).toBe(may.report);
+    expect(within(nav).queryByRole('link', { name: 'API keys' }) !== null).toBe(role === 'admin');
     expect(within(nav).getByRole('link', { name: 'Today' })).toBeTruthy();
   });
 

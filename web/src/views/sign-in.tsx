@@ -1,5 +1,6 @@
 // Sign-in with an API key: checked against GET /v1/me before it is kept (in sessionStorage only).
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { APP_NAME } from '../lib/a11y';
 import { ApiClient } from '../api/client';
 import { ApiError, messageOf } from '../api/problem';
 import type { Me } from '../api/types';
@@ -8,6 +9,9 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (me: Me, key: strin
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    document.title = `Sign in · ${APP_NAME}`;
+  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SignedIn, fakeApi } from '../test-utils';
-import { schedule } from '../test-fixtures';
+import { patient, schedule } from '../test-fixtures';
 import { TodayView } from './today-view';
 
 afterEach(() => {
@@ -21,7 +21,9 @@ describe('Today', () => {
               c.query.get('date') === '2027-01-12' ? [{ scheduledAt: '2027-01-12T14:00:00.000Z', localDate: '2027-01-12' }] : [],
             ),
           }
-        : undefined,
+        : c.path.startsWith('/v1/patients/')
+          ? { body: patient() }
+          : undefined,
     );
     render(
       <SignedIn role="front_desk">
@@ -30,7 +32,27 @@ describe('Today', () => {
     );
     expect(await screen.findByText('9:00 AM')).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Today: Tuesday, January 12, 2027');
-    expect(api.calls.at(-1)?.query.get('date')).toBe('2027-01-12');
+    expect(api.calls.filter((c) => c.path === '/v1/schedule').map((c) => c.query.get('date'))).toEqual(['2027-01-12']);
+  });
+
+  it('shows the whole day when the server sends it in pages', async () => {
+    const api = fakeApi((c) => {
+      if (c.path !== '/v1/schedule') return undefined;
+      const at = (h: number) => ({ id: `00000000-0000-4000-8000-00000000000${h}`, scheduledAt: `2027-01-12T${h + 10}:00:00.000Z` });
+      return c.query.get('cursor') === 'page-2'
+        ? { body: { ...schedule('2027-01-12', [at(3)]), nextCursor: null } }
+        : { body: { ...schedule('2027-01-12', [at(1), at(2)]), nextCursor: 'page-2' } };
+    });
+    render(
+      <SignedIn role="front_desk">
+        <TodayView date="2027-01-12" />
+      </SignedIn>,
+    );
+    // 08:00 is on the second page.
+    expect(await screen.findByText('8:00 AM')).toBeTruthy();
+    expect(screen.getByText('6:00 AM')).toBeTruthy();
+    expect(screen.getByLabelText('Day summary').textContent).toContain('3 injections');
+    expect(api.calls.map((c) => c.query.get('cursor'))).toEqual([null, 'page-2']);
   });
 
   it('says so when the day is empty, and shows the server’s detail when loading fails', async () => {

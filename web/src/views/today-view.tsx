@@ -1,11 +1,13 @@
 // Today (the default view): the day's injections in clinic time, with the actions each role may take.
 import { Fragment, useEffect, useState } from 'react';
-import type { ScheduleItem } from '../api/types';
+import type { InjectionStatus, ScheduleItem } from '../api/types';
 import { useAuth } from '../auth/auth-context';
-import { StatusBadge, label } from '../components/badges';
+import { STATUS_LABEL, StatusBadge, UrgentReview, label, levelsText } from '../components/badges';
 import { ActionButtons, ActionForm, type Mode } from '../components/injection-actions';
-import { Empty, ErrorNote, Loading, Notice } from '../components/status';
+import { Empty, ErrorNote, Loading, Notice, confirmDone } from '../components/status';
+import { PageHeading } from '../lib/a11y';
 import { learnClinicZone, useClinicZone } from '../lib/clinic-zone';
+import { keys, useAfterChange } from '../lib/query';
 import { linkClick, navigate, paths } from '../lib/router';
 import { addDays, dateIn, formatDate, formatTime, isIsoDate } from '../lib/time';
 import { useLoad } from '../lib/use-load';
@@ -15,9 +17,11 @@ export function TodayView({ date }: { date: string | null }) {
   const { zone } = useClinicZone();
   const today = dateIn(zone);
   const day = date && isIsoDate(date) ? date : today;
-  const schedule = useLoad(`schedule:${day}`, (signal) => api.schedule(day, signal));
+  const schedule = useLoad(keys.schedule(day), (signal) => api.schedule(day, signal));
   const [open, setOpen] = useState<{ id: string; mode: Mode } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [show, setShow] = useState<InjectionStatus | 'all'>('all');
+  const afterChange = useAfterChange();
 
   useEffect(() => learnClinicZone(schedule.data?.timeZone), [schedule.data?.timeZone]);
 
@@ -26,16 +30,18 @@ export function TodayView({ date }: { date: string | null }) {
     setNotice(null);
     navigate(paths.today(d === today ? undefined : d), { replace: true });
   };
-  const items = schedule.data?.items ?? [];
-  const counts = items.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.status]: (acc[i.status] ?? 0) + 1 }), {});
+  const all = schedule.data?.items ?? [];
+  const items = show === 'all' ? all : all.filter((i) => i.status === show);
+  const counts = all.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.status]: (acc[i.status] ?? 0) + 1 }), {});
 
   return (
     <section aria-labelledby="today-title">
       <div className="view-head">
         <div>
-          <h1 id="today-title">
-            {day === today ? 'Today' : 'Schedule'}: {formatDate(day, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}
-          </h1>
+          <PageHeading
+            id="today-title"
+            title={`${day === today ? 'Today' : 'Schedule'}: ${formatDate(day, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}`}
+          />
           <p className="muted">Times are clinic time ({schedule.data?.timeZone ?? zone}).</p>
         </div>
         <div className="day-picker" role="group" aria-label="Choose the day">
@@ -61,43 +67,60 @@ export function TodayView({ date }: { date: string | null }) {
         <ErrorNote error={schedule.error} onRetry={schedule.reload} />
       ) : !schedule.data ? (
         <Loading what="the schedule" />
-      ) : items.length === 0 ? (
+      ) : all.length === 0 ? (
         <Empty>No injections on this day.</Empty>
       ) : (
         <>
-          <p className="summary" aria-label="Day summary">
-            {items.length} injection{items.length === 1 ? '' : 's'}
-            {Object.entries(counts).map(([s, n]) => ` · ${n} ${label(s)}`)}
-          </p>
-          <table className="table schedule">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Patient</th>
-                <th scope="col">Procedure</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <Row
-                  key={item.id}
-                  item={item}
-                  zone={schedule.data?.timeZone ?? zone}
-                  open={open?.id === item.id ? open.mode : null}
-                  onOpen={(mode) => setOpen(mode ? { id: item.id, mode } : null)}
-                  onDone={(msg) => {
-                    setOpen(null);
-                    setNotice(msg);
-                    schedule.reload();
-                  }}
-                />
-              ))}
-            </tbody>
-          </table>
+          <div className="summary-row">
+            <p className="summary">
+              {all.length} injection{all.length === 1 ? '' : 's'}
+              {Object.entries(counts).map(([s, n]) => ` · ${n} ${label(s)}`)}
+            </p>
+            <div className="field inline">
+              <label htmlFor="status-filter">Show</label>
+              <select id="status-filter" value={show} onChange={(e) => setShow(e.target.value as InjectionStatus | 'all')}>
+                <option value="all">All statuses</option>
+                {(Object.keys(STATUS_LABEL) as InjectionStatus[]).map((st) => (
+                  <option key={st} value={st}>
+                    {STATUS_LABEL[st]} only ({counts[st] ?? 0})
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          {items.length === 0 ? (
+            <Empty>No {STATUS_LABEL[show as InjectionStatus].toLowerCase()} injections on this day.</Empty>
+          ) : (
+            <table className="table schedule">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Patient</th>
+                  <th scope="col">Procedure</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((item) => (
+                  <Row
+                    key={item.id}
+                    item={item}
+                    zone={schedule.data?.timeZone ?? zone}
+                    open={open?.id === item.id ? open.mode : null}
+                    onOpen={(mode) => setOpen(mode ? { id: item.id, mode } : null)}
+                    onDone={(msg) => {
+                      setOpen(null);
+                      confirmDone(setNotice, msg);
+                      void afterChange(item.patient.id);
+                    }}
+                  />
+                ))}
+              </tbody>
+            </table>
+          )}
         </>
       )}
     </section>
@@ -123,9 +146,10 @@ function Row({ item, zone, open, onOpen, onDone }: RowProps) {
             {item.patient.familyName}, {item.patient.givenName}
           </a>
           <div className="muted small">MRN {item.patient.mrn}</div>
+          {item.status === 'scheduled' && <UrgentReview patientId={item.patient.id} />}
         </td>
         <td>
-          <strong>{item.level}</strong> · {label(item.side)}
+          <strong>{levelsText(item.levels)}</strong> · {label(item.side)}
           <div className="muted small">{item.approach}</div>
         </td>
         <td>
