@@ -31,7 +31,14 @@ beforeAll(async () => {
   const via = await TcpRelay.inFrontOf(testDb.url);
   relay = via.relay;
   viaUrl = via.url;
-  const config = loadConfig({ DATABASE_URL: via.url, ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', REPORT_SCHEDULER: 'off' });
+  // The key cache's LISTEN connection is left out: the relay then carries exactly the pool's connections.
+  const config = loadConfig({
+    DATABASE_URL: via.url,
+    ADMIN_API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'silent',
+    REPORT_SCHEDULER: 'off',
+    API_KEY_CACHE: 'off',
+  });
   db = createDatabase({ url: via.url, poolSize: POOL_SIZE });
   app = await buildApp({ config, db, serveDashboard: false });
   const f = factories(app);

@@ -4,7 +4,7 @@
 // prepared once per pooled connection. Dates are selected as text and turned into the UTC-midnight Dates
 // Prisma returns, so the same DTO mappers serve both paths. No rules here.
 import type pg from 'pg';
-import { AUDIT_ACTOR_PARAMS, AUDIT_INSERT, auditActorValues } from '../audit/audit-sql.ts';
+import { AUDIT_ACTOR_COLUMNS, AUDIT_ACTOR_PARAMS, AUDIT_INSERT, auditActorValues } from '../audit/audit-sql.ts';
 import type { RequestContext } from '../audit/audit.repository.ts';
 import { INJECTION_COLUMNS, toInjectionRow, type InjectionTextRow } from './booking.repository.ts';
 import type { InjectionRow } from './injections.repository.ts';
@@ -40,7 +40,7 @@ const schedulePageSql = (after: boolean) => `WITH r AS (
       FROM injections i JOIN patients p ON p.id = i."patientId"
      WHERE i."localDate" = $1::date${after ? ' AND i."scheduledAt" >= $7::timestamptz AND (i."scheduledAt", i.id) > ($7::timestamptz, $8::uuid)' : ''}
      ORDER BY i."scheduledAt", i.id LIMIT $6::int + 1),
-  a AS (INSERT INTO audit_events ("actorId", "actorName", "actorRole", "requestId", action, "entityType", "entityId", "patientIds", after)
+  a AS (INSERT INTO audit_events (${AUDIT_ACTOR_COLUMNS}, action, "entityType", "entityId", "patientIds", after)
         SELECT ${AUDIT_ACTOR_PARAMS}, 'schedule.read', 'schedule', $1::text,
                ARRAY(SELECT DISTINCT s."patientId" FROM (SELECT "patientId" FROM r ORDER BY "scheduledAt", id LIMIT $6::int) s),
                jsonb_build_object('date', $1::text))

@@ -115,9 +115,9 @@ describe('report runs', () => {
   });
 
   it('records any other failure as an internal error naming only its kind', async () => {
-    const real = t.db.pool;
+    const real = t.db.reportPool;
     const connect = (cb?: (...a: any[]) => void) => (cb ? real.connect(cb) : Promise.reject(new TypeError('Cannot read "Jane Doe"')));
-    const broken = { ...t.db, pool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
+    const broken = { ...t.db, reportPool: Object.assign(Object.create(real) as pg.Pool, { connect }) };
     await expect(
       produceReport(broken, { date: '2027-03-10', zone: 'America/New_York', trigger: 'cli', now: new Date() }),
     ).rejects.toThrow();
