@@ -52,6 +52,33 @@ export default tseslint.config(
     },
   },
   {
+    // The pure halves of the interoperability doors (FHIR mappers and search, CDS cards): no I/O, no clock.
+    files: [
+      'src/modules/fhir/fhir.mappers.ts',
+      'src/modules/fhir/fhir-search.ts',
+      'src/modules/fhir/fhir-codes.ts',
+      'src/modules/cds-hooks/cds-cards.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!luxon$|zod$|\\./[a-z.-]+\\.ts$|\\.\\./fhir/fhir-codes\\.ts$)',
+              message: 'Mappers and card builders are pure: import only luxon, zod and their own module.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Take inputs as parameters.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Take "now" as a parameter.' },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

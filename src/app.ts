@@ -18,6 +18,10 @@ import dashboardPlugin from './plugins/dashboard.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { loadPolicies, type PolicyRegistry } from './modules/coverage/policy-registry.ts';
 import { apiRoutes } from './routes.ts';
+import { cdsHooksRoutes } from './modules/cds-hooks/cds-hooks.routes.ts';
+import { rememberJti } from './modules/cds-hooks/cds-hooks.repository.ts';
+import { cdsJwtBearer, loadCdsClients } from './modules/cds-hooks/cds-jwt.ts';
+import { fhirRoutes } from './modules/fhir/fhir.routes.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -114,6 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(openapiPlugin, { version: APP_VERSION });
+  const cdsClients = opts.config.cdsClientsFile ? loadCdsClients(opts.config.cdsClientsFile) : [];
   await app.register(authPlugin, {
     db: opts.db,
     adminApiKey: opts.config.adminApiKey,
@@ -121,6 +126,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     requestsPerKeyPerMinute: opts.config.rateLimitPerMinute,
     clock,
     keyCache: opts.keyCache ?? opts.config.apiKeyCache,
+    jwtBearer: cdsJwtBearer(cdsClients, opts.config.publicUrl, (issuer, jti, expiresAt) =>
+      rememberJti(opts.db.pool, issuer, jti, expiresAt),
+    ),
   });
   await app.register(idempotencyPlugin, { db: opts.db, serverSecret, resources: resourceLoaders(opts.db) });
   await app.register(healthRoutes, { db: opts.db });
@@ -131,6 +139,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     clock,
     policies,
   });
+  // SPEC §6: the interoperability doors, outside /v1 at the paths their standards fix.
+  const deps = { db: opts.db, config: opts.config, clock, policies };
+  await app.register(cdsHooksRoutes, deps);
+  await app.register(fhirRoutes, { ...deps, prefix: '/fhir/R4' });
   if (opts.serveDashboard !== false) await app.register(dashboardPlugin);
   await app.ready();
   return app;

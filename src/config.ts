@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { loadCdsClients } from './modules/cds-hooks/cds-jwt.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -49,6 +50,17 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   REPORT_SCHEDULER: z.enum(['on', 'off']).default('on'),
   REPORT_DIR: z.string().min(1).optional(),
+  // Interoperability (SPEC §6): the base URL the dashboard and the CDS service are reached at (links
+  // in cards, the JWT audience), the CDS clients file, and the CPT codes that make an appointment an ESI.
+  PUBLIC_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v) && URL.canParse(v), 'must be an http(s) URL without query or fragment')
+    .optional(),
+  CDS_CLIENTS_FILE: z.string().min(1).optional(),
+  CDS_ESI_CODES: z
+    .string()
+    .regex(/^\s*[0-9A-Za-z]{4,10}(\s*,\s*[0-9A-Za-z]{4,10})*\s*$/, 'must be a comma-separated list of CPT codes such as 62321,64483')
+    .optional(),
   // TCP port of the embedded PostgreSQL (loopback only); taken when free, else any free port.
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   POLICIES_DIR: z.string().min(1).optional(),
@@ -78,10 +90,18 @@ export interface Config {
   dataDir: string;
   reportScheduler: boolean;
   reportDir: string | undefined;
+  /** Where clients reach this service, without a trailing slash (default http://HOST:PORT). */
+  publicUrl: string;
+  /** A JSON file listing the EHRs allowed to call the CDS service with a signed JWT (none when unset). */
+  cdsClientsFile: string | undefined;
+  /** CPT codes that make a proposed appointment an epidural steroid injection. */
+  cdsEsiCodes: readonly string[];
   embeddedPgPort: number;
   /** Folder of the payer coverage policy files (SPEC §5). */
   policiesDir: string;
 }
+
+export const DEFAULT_ESI_CODES = ['62321', '62323', '64479', '64480', '64483', '64484'] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -126,6 +146,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
+  if (e.CDS_CLIENTS_FILE) {
+    try {
+      loadCdsClients(e.CDS_CLIENTS_FILE);
+    } catch (err) {
+      throw new ConfigError([err instanceof Error ? err.message : `CDS_CLIENTS_FILE: cannot be read`]);
+    }
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     databaseOwnerUrl: e.DATABASE_OWNER_URL,
@@ -142,6 +169,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     reportScheduler: e.REPORT_SCHEDULER === 'on',
     reportDir: e.REPORT_DIR,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    cdsClientsFile: e.CDS_CLIENTS_FILE,
+    cdsEsiCodes: e.CDS_ESI_CODES ? [...new Set(e.CDS_ESI_CODES.split(',').map((c) => c.trim()))] : [...DEFAULT_ESI_CODES],
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     policiesDir: e.POLICIES_DIR ?? DEFAULT_POLICIES_DIR,
   };

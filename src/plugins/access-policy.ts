@@ -39,6 +39,17 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /v1/reports/runs': AUDIT,
   'GET /v1/audit-events': AUDIT,
   'GET /v1/policies': ALL,
+  // SPEC §6: the CDS service answers eligibility, so every role that may read eligibility may call it
+  // (a CDS client's JWT acts with the role its entry in CDS_CLIENTS_FILE gives, front_desk by default).
+  'POST /cds-services/esi-appointment-check': ALL,
+  // SPEC §6: the FHIR read API has the same roles as the /v1 reads of the same data.
+  'GET /fhir/R4/Patient/:id': ALL,
+  'GET /fhir/R4/Patient': ALL,
+  'GET /fhir/R4/EpisodeOfCare': ALL,
+  'GET /fhir/R4/Condition': ALL,
+  'GET /fhir/R4/Appointment': ALL,
+  'GET /fhir/R4/Procedure': ALL,
+  'GET /fhir/R4/Observation': ALL,
 };
 
 /** The roles allowed on a route pattern (e.g. `/v1/patients/:id`); HEAD is the GET it mirrors. */
@@ -47,8 +58,21 @@ export function allowedRoles(method: string, routeUrl: string): readonly Role[] 
   return ACCESS_POLICY[`${m} ${routeUrl}`];
 }
 
-/** Routes under /v1 need a key; everything else (health, docs, dashboard) is public by SPEC §3. */
-export const isApiRoute = (routeUrl: string) => routeUrl === '/v1' || routeUrl.startsWith('/v1/');
+/** Routes that describe the service and hold no patient data, public like /openapi.json: CDS Hooks
+ * discovery (EHRs read it when the service is registered) and the FHIR CapabilityStatement (FHIR
+ * clients read it before they authenticate). */
+export const PUBLIC_INTEROP_ROUTES: readonly string[] = ['/cds-services', '/fhir/R4/metadata'];
+
+/** Routes under /v1, /fhir and /cds-services need a key, but for PUBLIC_INTEROP_ROUTES; everything else
+ * (health, docs, dashboard) is public by SPEC §3. */
+export const isApiRoute = (routeUrl: string) =>
+  routeUrl === '/v1' ||
+  routeUrl.startsWith('/v1/') ||
+  ((routeUrl === '/fhir' || routeUrl.startsWith('/fhir/') || routeUrl.startsWith('/cds-services/')) &&
+    !PUBLIC_INTEROP_ROUTES.includes(routeUrl));
+
+/** An unmatched path (404) needs a key where a matched one would: unknown API paths cannot be probed. */
+export const isApiPath = (decodedPath: string) => /^\/+(v1|fhir)(\/|$)/i.test(decodedPath) || /^\/+cds-services\/./i.test(decodedPath);
 
 export interface RegisteredRoute {
   method: string;

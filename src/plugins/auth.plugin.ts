@@ -13,7 +13,7 @@ import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import type { Database } from '../db/prisma.ts';
 import { AppError } from '../shared/errors.ts';
-import { allowedRoles, isApiRoute, type Role } from './access-policy.ts';
+import { allowedRoles, isApiPath, isApiRoute, type Role } from './access-policy.ts';
 import { ApiKeyCache, listenerClientFor, type CachedKey } from './api-key-cache.ts';
 import { sealKeyFor } from './response-seal.ts';
 
@@ -55,12 +55,22 @@ export interface AuthOptions {
   adminApiKey: string | undefined;
   /** Failed authentications allowed per client address per minute before 429. */
   authFailuresPerMinute: number;
+  /** A second kind of bearer credential for some routes (the CDS Hooks JWT): `applies` picks the routes,
+   * `verify` returns the actor, `{ failure }` (a reason safe to show the caller) when the token is refused,
+   * or null when it is not a JWT at all (it is then tried as an API key). Its other errors (the database
+   * down) propagate and are answered as such, never as a 401 carrying their message. */
+  jwtBearer?:
+    | { applies(routeUrl: string): boolean; verify(token: string, routeUrl: string): Promise<Actor | { failure: string } | null> }
+    | undefined;
   /** Requests allowed per key per minute (on this instance) before 429; 0: no limit. */
   requestsPerKeyPerMinute: number;
   clock: () => Date;
   /** Serve key lookups from memory while listening for key changes (default on). */
   keyCache?: boolean | { retryMs?: number; heartbeatMs?: number };
 }
+
+/** A compact JWS: three base64url segments (an API key never has two dots in that shape and length). */
+const JWT_SHAPE = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}$/;
 
 /** lastUsedAt is written at most this often per key and instance, off the request's path. */
 const LAST_USED_EVERY_MS = 60_000;
@@ -119,6 +129,19 @@ async function identify(request: FastifyRequest, opts: AuthOptions, lookup: KeyL
     request.authFailure = 'Missing Authorization: Bearer <key> header';
     return undefined;
   }
+  const route = request.is404 ? '' : (request.routeOptions.url ?? '');
+  const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1];
+  if (token && opts.jwtBearer?.applies(route) && JWT_SHAPE.test(token) && token.length <= 16_384) {
+    const verdict = await opts.jwtBearer.verify(token, route);
+    if (verdict && 'failure' in verdict) {
+      request.authFailure = verdict.failure;
+      return undefined;
+    }
+    if (verdict) {
+      request.actor = verdict;
+      return token;
+    }
+  }
   const key = bearerSecret(request);
   if (!key) {
     request.authFailure = 'Authorization header must be "Bearer <key>"';
@@ -154,7 +177,7 @@ function needsKey(request: FastifyRequest): boolean {
   } catch {
     // A malformed escape: judge the raw path.
   }
-  return /^\/+v1(\/|$)/i.test(path);
+  return isApiPath(path);
 }
 
 export default fp<AuthOptions>(

@@ -1,5 +1,5 @@
 // One error handler for the whole API: every failure leaves as RFC 9457 application/problem+json with
-// a stable `code` and the request id. 5xx bodies never carry internals (stack, SQL, secrets).
+// a stable `code` and the request id (under /fhir, as a FHIR OperationOutcome carrying the same). 5xx bodies never carry internals (stack, SQL, secrets).
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -7,6 +7,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ERROR_STATUS, titleFor } from '../shared/errors.ts';
+import { operationOutcome } from '../modules/fhir/fhir-search.ts';
+import type { IssueType } from '../modules/fhir/fhir.types.ts';
 import { isDataException, isExclusionViolation, isTransientDatabaseError, isUniqueViolation, sqlState } from '../shared/db-errors.ts';
 
 const TYPE_BASE = 'https://esi-scheduler.example/problems/';
@@ -23,7 +25,27 @@ export function problemBody(status: number, code: string, detail: string, reques
   };
 }
 
+/** Whether a request is for the FHIR API, whose errors are OperationOutcomes (SPEC §6). */
+export function isFhirRequest(request: FastifyRequest): boolean {
+  const raw = request.url.split('?')[0] ?? '';
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape: judge the raw path.
+  }
+  return /^\/+fhir(\/|$)/i.test(path);
+}
+
 export function sendProblem(reply: FastifyReply, status: number, code: string, detail: string, extensions: Record<string, unknown> = {}) {
+  if (isFhirRequest(reply.request)) {
+    const { errors, issueType } = extensions as { errors?: { path: string; message: string }[]; issueType?: IssueType };
+    return reply
+      .code(status)
+      .type('application/fhir+json; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(operationOutcome(status, code, detail, String(reply.request.id), { errors, issueType }));
+  }
   return reply
     .code(status)
     .type('application/problem+json; charset=utf-8')

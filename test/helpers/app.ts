@@ -27,6 +27,8 @@ export interface TestAppOptions {
   now?: string;
   logLevel?: Config['logLevel'];
   authFailuresPerMinute?: number;
+  /** Further environment variables for loadConfig (e.g. PUBLIC_URL, CDS_CLIENTS_FILE). */
+  env?: Record<string, string>;
   /** Requests per minute per key; off (0) unless a test is about the limit. */
   rateLimitPerMinute?: number;
   /** A folder of coverage policy files instead of the shipped policies/ */
@@ -45,6 +47,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     LOG_LEVEL: opts.logLevel ?? 'warn',
     REPORT_SCHEDULER: 'off',
     ...(opts.policiesDir ? { POLICIES_DIR: opts.policiesDir } : {}),
+    ...opts.env,
   });
   const db = createDatabase({ url: testDb.servingUrl, poolSize: 10 });
   const logs: string[] = [];

@@ -42,10 +42,23 @@ const EXPECTED: Record<string, RoleName[]> = {
   'GET /v1/audit-events': [AU, AD],
   // SPEC §5: every role reads the payer policies.
   'GET /v1/policies': EVERYONE,
+  // SPEC §6: the CDS service is called by any key that may read eligibility; the FHIR reads have the
+  // roles of the /v1 reads of the same data.
+  'POST /cds-services/esi-appointment-check': EVERYONE,
+  'GET /fhir/R4/Patient/:id': EVERYONE,
+  'GET /fhir/R4/Patient': EVERYONE,
+  'GET /fhir/R4/EpisodeOfCare': EVERYONE,
+  'GET /fhir/R4/Condition': EVERYONE,
+  'GET /fhir/R4/Appointment': EVERYONE,
+  'GET /fhir/R4/Procedure': EVERYONE,
+  'GET /fhir/R4/Observation': EVERYONE,
 };
 
-/** SPEC §3: unauthenticated routes. The Swagger UI's own files live under /docs. */
-const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs']);
+/** SPEC §3: unauthenticated routes. The Swagger UI's own files live under /docs. SPEC §6 leaves open
+ * whether CDS discovery and the FHIR CapabilityStatement need a key; they hold no patient data and
+ * clients read them before they authenticate, so they are public (README). */
+const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs', 'GET /cds-services', 'GET /fhir/R4/metadata']);
+const isKeyed = (url: string) => /^\/(v1|fhir|cds-services)(\/|$)/.test(url);
 const isPublic = (route: string) => PUBLIC.has(route) || /^GET \/docs\//.test(route);
 
 let t: TestApp;
@@ -67,9 +80,11 @@ afterAll(async () => t.close());
 
 function apiRoutes() {
   return registeredRoutes(t.app)
-    .filter((r) => r.url.startsWith('/v1'))
+    .filter((r) => isKeyed(r.url) && !PUBLIC.has(asGet(routeKey(r))))
     .map(routeKey);
 }
+
+const isFhir = (route: string) => route.split(' ')[1]!.startsWith('/fhir');
 
 /** A concrete request for a route pattern: unknown ids and empty bodies, so an allowed role gets a
  * 4xx from the handler or validation, never a change to data. */
@@ -81,29 +96,34 @@ function requestFor(route: string, headers: Record<string, string>) {
 }
 
 describe('the route table', () => {
-  it('registers exactly the /v1 routes SPEC lists, HEAD mirroring GET', () => {
+  it('registers exactly the /v1, /fhir and /cds-services routes SPEC lists, HEAD mirroring GET', () => {
     const registered = [...new Set(apiRoutes().map(asGet))].sort();
     expect(registered).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it('serves nothing outside /v1 except the public routes of SPEC', () => {
+  it('serves nothing outside the keyed routes except the public routes of SPEC', () => {
     const others = registeredRoutes(t.app)
-      .filter((r) => !r.url.startsWith('/v1'))
+      .filter((r) => !isKeyed(r.url) || PUBLIC.has(asGet(routeKey(r))))
       .map((r) => asGet(routeKey(r)));
     expect(others.filter((r) => !isPublic(r))).toEqual([]);
     for (const r of PUBLIC) expect(others).toContain(r);
   });
 });
 
-describe('every /v1 route', () => {
-  it('answers 401 problem+json without a key, with a malformed header and with an unknown key', async () => {
+describe('every keyed route', () => {
+  it('answers 401 problem+json (an OperationOutcome under /fhir) without a key, with a malformed header and with an unknown key', async () => {
     for (const route of apiRoutes()) {
       for (const headers of [{}, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: 'Bearer' }, bearer(`esk_${randomUUID()}`)]) {
         const res = await t.app.inject(requestFor(route, headers));
         expect({ route, headers, status: res.statusCode }).toEqual({ route, headers, status: 401 });
         if (res.statusCode !== 401 || route.startsWith('HEAD')) continue;
-        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+        if (isFhir(route)) {
+          expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
+          expect(res.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] });
+          continue;
+        }
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.json()).toMatchObject({ status: 401, code: 'AUTH.UNAUTHENTICATED' });
       }
     }
@@ -117,7 +137,7 @@ describe('every /v1 route', () => {
   });
 
   it('cannot be reached without a key through an encoded or doubled path', async () => {
-    for (const route of apiRoutes()) {
+    for (const route of apiRoutes().filter((r) => r.includes(' /v1'))) {
       for (const prefix of ['/%761', '/v%31', '/%76%31']) {
         const req = requestFor(route, {});
         const res = await t.app.inject({ ...req, url: req.url.replace(/^\/v1/, prefix) });
@@ -133,7 +153,9 @@ describe('every /v1 route', () => {
       const outcome =
         res.statusCode === 403 ? 'forbidden' : res.statusCode === 401 ? 'unauthenticated' : res.statusCode >= 500 ? 'crashed' : 'allowed';
       expect({ route, role, outcome }).toEqual({ route, role, outcome: allowed ? 'allowed' : 'forbidden' });
-      if (!allowed && !route.startsWith('HEAD')) expect(res.json()).toMatchObject({ status: 403, code: 'AUTH.FORBIDDEN' });
+      if (allowed || route.startsWith('HEAD')) continue;
+      if (isFhir(route)) expect(res.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
+      else expect(res.json()).toMatchObject({ status: 403, code: 'AUTH.FORBIDDEN' });
     }
   });
 });
@@ -158,7 +180,13 @@ describe('the order of checks', () => {
     expect(malformed.statusCode).toBe(401);
   });
 
-  it('answers an unknown /v1 path 401 without a key and 404 with one', async () => {
+  it('answers an unknown /v1, /fhir or /cds-services path 401 without a key and 404 with one', async () => {
+    for (const url of ['/fhir/R4/Encounter', '/%66hir/R4/Patient/x/_history', '/cds-services/other', '/fhir']) {
+      expect({ url, status: (await t.app.inject({ method: 'GET', url })).statusCode }).toEqual({ url, status: 401 });
+    }
+    const fhir404 = await t.app.inject({ method: 'GET', url: '/fhir/R4/Encounter', headers: bearer(keys.auditor.key) });
+    expect(fhir404.statusCode).toBe(404);
+    expect(fhir404.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
     expect((await t.app.inject({ method: 'GET', url: '/v1/secrets' })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'GET', url: '/%761/secrets' })).statusCode).toBe(401);
     const known = await t.app.inject({ method: 'GET', url: '/v1/secrets', headers: bearer(keys.auditor.key) });
@@ -166,7 +194,7 @@ describe('the order of checks', () => {
   });
 
   it('serves the public routes without a key', async () => {
-    for (const url of ['/healthz', '/readyz', '/openapi.json']) {
+    for (const url of ['/healthz', '/readyz', '/openapi.json', '/cds-services', '/fhir/R4/metadata']) {
       expect({ url, status: (await t.app.inject({ method: 'GET', url })).statusCode }).toEqual({ url, status: 200 });
     }
     const docs = await t.app.inject({ method: 'GET', url: '/docs/' });
@@ -176,15 +204,16 @@ describe('the order of checks', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('declares the bearer scheme and, on each /v1 operation, that scheme, the roles SPEC gives it and (POST) the Idempotency-Key header', async () => {
+  it('declares the bearer scheme and, on each keyed operation, that scheme, the roles SPEC gives it and (POST) the Idempotency-Key header', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const seen: string[] = [];
     for (const [path, ops] of Object.entries<Record<string, any>>(doc.paths)) {
       for (const [method, op] of Object.entries<any>(ops)) {
         const route = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
-        if (!path.startsWith('/v1')) {
-          expect({ route, security: op.security }).toEqual({ route, security: undefined });
+        if (!isKeyed(path) || PUBLIC.has(route)) {
+          // Public: no security, or an explicit empty one.
+          expect({ route, security: op.security ?? [] }).toEqual({ route, security: [] });
           continue;
         }
         seen.push(route);
