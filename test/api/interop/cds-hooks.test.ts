@@ -222,3 +222,25 @@ describe('the request', () => {
     expect((await t.app.inject({ method: 'GET', url: '/cds-services' })).statusCode).toBe(200);
   });
 });
+
+describe('coverage warnings', () => {
+  it("turns the payer's coverage issues into warning cards beside a booking the clinic's rules allow", async () => {
+    // A severe episode is exempt from the six-week trial (R1), but the payer wants 28 days of care first.
+    const p = await f.patient({ coverage: { payer: 'Example Medicare', policyId: 'medicare-lcd-esi-example' } });
+    const e = await f.call('POST', `/v1/patients/${p.id}/episodes`, {
+      region: 'lumbar',
+      diagnosis: 'L5 radiculopathy',
+      conservativeCareStartedOn: '2027-02-20',
+      severity: 'severe',
+    });
+    expect(e.status).toBe(201);
+    const res = await call(hookRequest(p.id, [esiAppointment('2027-03-03T10:00:00-05:00')]));
+    expect(res.status).toBe(200);
+    const cards = CdsResponse.parse(res.body).cards;
+    expect(cards.filter((c) => c.indicator === 'critical')).toEqual([]);
+    const warnings = cards.filter((c) => c.indicator === 'warning');
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(JSON.stringify(warnings)).toContain('C_CONSERVATIVE_DAYS');
+    for (const w of warnings) expect(w.summary.length).toBeLessThan(140);
+  });
+});
