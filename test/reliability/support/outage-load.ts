@@ -39,7 +39,15 @@ export function outageLoad(base: string, patients: SeededPatient[], deskKey: str
               ? { path: '/v1/patients?limit=5', key }
               : { path: `/v1/patients/${p.patientId}/eligibility`, key };
       const at = phase;
-      samples.push({ ...(await call(base, opts, agent)), phase: at, kind });
+      const answer = await call(base, opts, agent);
+      samples.push({ ...answer, phase: at, kind });
+      // Each booking is cancelled once acknowledged, as a desk reshuffling its day would: the patient
+      // keeps at most one counted injection, so the load never meets R5's consultation limit however
+      // long it runs. The acknowledged booking stays in the database (cancelled) for the checks.
+      if (kind === 'book' && answer.status === 201) {
+        const cancel = { method: 'POST', path: `/v1/injections/${String(answer.body.id)}/cancel`, body: { reason: 'reshuffled' }, key };
+        samples.push({ ...(await call(base, cancel, agent)), phase: at, kind: 'cancel' });
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   };
