@@ -23,6 +23,8 @@
 // Each flag appears at most once, most urgent first, so callers can key on `flag`.
 import {
   bookedNowIneligible,
+  daysBetween,
+  isCounted,
   isRedFlag,
   outcomeCounts,
   signWords,
@@ -70,16 +72,6 @@ export const FLAG_PARAMETERS = {
   annualLimit: 4,
   annualWindowDays: 365,
 } as const;
-
-// Same calendar-date arithmetic as injection.rules.ts: dates as UTC midnights are DST-free.
-const isCounted = (s: InjectionStatus): boolean => s === 'scheduled' || s === 'completed';
-// Integer day numbers (not luxon objects): the flags run on every patient screen.
-const epochDay = (d: IsoDate): number => {
-  const t = new Date(0);
-  t.setUTCFullYear(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
-  return t.getTime() / 86_400_000;
-};
-const daysBetween = (from: IsoDate, to: IsoDate): number => epochDay(to) - epochDay(from);
 
 const byDate = (a: FlagInjection, b: FlagInjection): number => (a.localDate < b.localDate ? -1 : a.localDate > b.localDate ? 1 : 0);
 

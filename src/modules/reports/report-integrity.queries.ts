@@ -3,7 +3,7 @@
 // service's back (raw SQL, a disabled constraint, a restore gone wrong). Each lists at most `limit`
 // items and the full count.
 import { RULE_PARAMETERS } from '../injections/injection.rules.ts';
-import { COUNTED, RED_FLAGS_SQL, jsonExempt, rowExempt, withTotal, type Queryable } from './report-sql.ts';
+import { COUNTED, jsonExempt, rowExempt, rowRedFlagBlocked, withTotal, type Queryable } from './report-sql.ts';
 
 type Status = 'scheduled' | 'completed' | 'cancelled' | 'no_show';
 
@@ -87,16 +87,13 @@ export async function r1WithoutExemption(q: Queryable, limit: number) {
 export async function scheduledNowIneligible(q: Queryable, limit: number) {
   const { rows } = await q.query(
     `SELECT i.id::text AS "injectionId", p.mrn, e.id::text AS "episodeId", i."localDate"::text AS "localDate",
-            CASE WHEN cardinality(array(SELECT unnest(e."neurologicalSigns") INTERSECT SELECT unnest(${RED_FLAGS_SQL})
-                                         EXCEPT SELECT unnest(e."clearedRedFlags"))) > 0
-                 THEN 'R4_RED_FLAG' ELSE 'R1_EXEMPTION_WITHDRAWN' END AS problem,
+            CASE WHEN ${rowRedFlagBlocked('e')} THEN 'R4_RED_FLAG' ELSE 'R1_EXEMPTION_WITHDRAWN' END AS problem,
             count(*) OVER ()::int AS total
        FROM injections i
        JOIN episodes e ON e.id = i."episodeId" AND e.status = 'open'
        JOIN patients p ON p.id = i."patientId"
       WHERE i.status = 'scheduled'
-        AND (cardinality(array(SELECT unnest(e."neurologicalSigns") INTERSECT SELECT unnest(${RED_FLAGS_SQL})
-                               EXCEPT SELECT unnest(e."clearedRedFlags"))) > 0
+        AND (${rowRedFlagBlocked('e')}
              OR i."localDate" < e."conservativeCareStartedOn"
              OR (i."localDate" < e."conservativeCareStartedOn" + $1::int AND NOT ${rowExempt('e')}))
       ORDER BY p.mrn, i."localDate", i.id

@@ -20,6 +20,10 @@ export const jsonExempt = (j: string) =>
 export const rowExempt = (e: string) =>
   `(${e}.severity = 'severe' OR coalesce(cardinality(array(SELECT unnest(${e}."neurologicalSigns") EXCEPT SELECT unnest(${RED_FLAGS_SQL}))), 0) > 0)`;
 
+/** The episode row records a red flag no clearance covers (R4 blocks it). */
+export const rowRedFlagBlocked = (e: string) =>
+  `(cardinality(array(SELECT unnest(${e}."neurologicalSigns") INTERSECT SELECT unnest(${RED_FLAGS_SQL}) EXCEPT SELECT unnest(${e}."clearedRedFlags"))) > 0)`;
+
 export const COUNTED = `('scheduled', 'completed')`;
 
 /** Rows with a window `count(*) OVER () AS total` column: the total and the rows without it. */
